@@ -1,0 +1,1 @@
+"""The FastAPI application: routers of every feature, error rendering, request limits."""

@@ -1,0 +1,149 @@
+"""The ``mdm`` command: serve the API, migrate the database, run the demo, manage source systems."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from mdm.config import Settings, get_settings
+
+app = typer.Typer(help="MDM hub: golden records for healthcare master data.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+source_app = typer.Typer(help="Source systems registry.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(source_app, name="source")
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or upgrade the schema of MDM_DATABASE_URL."""
+    from mdm.db.migrate import upgrade
+
+    upgrade(_settings().database_url, revision)
+    typer.echo(f"database at {revision}: {_safe_url(_settings().database_url)}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations disagree."""
+    from mdm.db.migrate import check
+
+    check(_settings().database_url)
+    typer.echo("models and migrations agree")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    migrate: Annotated[
+        bool | None,
+        typer.Option(
+            help="Upgrade the schema first (default: only on the embedded SQLite database)"
+        ),
+    ] = None,
+) -> None:
+    """Serve the REST API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from mdm.api.app import create_app
+
+    settings = _settings()
+    if migrate if migrate is not None else settings.database_url.startswith("sqlite"):
+        from mdm.db.migrate import upgrade
+
+        upgrade(settings.database_url)
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the deterministic generator")] = 7,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API afterwards")
+    ] = True,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Load a realistic demo (ERP, two acquired clinics, billing, supply) and serve the API."""
+    from mdm.demo.loader import load_demo
+
+    settings = _settings()
+    typer.echo(f"loading the demo into {_safe_url(settings.database_url)} ...")
+    summary = load_demo(settings, seed=seed)
+    typer.echo(summary.render())
+    if serve_after:
+        typer.echo(f"serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+        serve(host=host, port=port, migrate=False)
+
+
+@source_app.command("add")
+def source_add(
+    code: str,
+    name: Annotated[str, typer.Option(help="Display name")],
+    sends: Annotated[str, typer.Option(help="Comma-separated domains it sends")] = "",
+    receives: Annotated[str, typer.Option(help="Comma-separated domains it receives")] = "",
+    description: str = "",
+) -> None:
+    """Register a source system."""
+    from pydantic import ValidationError
+
+    from mdm.errors import MDMError
+    from mdm.source_systems import service
+    from mdm.source_systems.schemas import SourceSystemCreate
+
+    try:
+        data = SourceSystemCreate(
+            code=code,
+            name=name,
+            description=description,
+            sends=_split(sends),
+            receives=_split(receives),
+        )
+    except ValidationError as exc:
+        for err in exc.errors():
+            typer.echo(f"error: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}", err=True)
+        raise typer.Exit(2) from None
+    with _session() as session:
+        try:
+            service.create(session, data=data, actor="cli")
+        except MDMError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(1) from None
+        session.commit()
+    typer.echo(f"registered {code}")
+
+
+@source_app.command("list")
+def source_list() -> None:
+    """List source systems."""
+    from mdm.source_systems import service
+
+    with _session() as session:
+        for system in service.list_all(session):
+            typer.echo(
+                f"{system.code:<16} {system.name:<40} "
+                f"sends: {','.join(system.sends_domains) or '-'}"
+                f"  receives: {','.join(system.receives_domains) or '-'}"
+            )
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _session() -> Any:
+    from mdm.db import create_engine_for_url, session_factory
+
+    return session_factory(create_engine_for_url(_settings().database_url))()
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,155 @@
+"""Look keys up across systems, and let downstream systems register the keys they create."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from mdm.audit import service as audit
+from mdm.crosswalk import repository
+from mdm.crosswalk.repository import KeyRow
+from mdm.domains import get_domain
+from mdm.errors import Conflict, MDMError, NotFound
+from mdm.golden import service as golden_service
+from mdm.models import DownstreamKey
+from mdm.models.base import utcnow
+from mdm.source_systems import service as source_systems
+
+
+@dataclass(frozen=True, slots=True)
+class CrosswalkView:
+    golden_id: str
+    domain: str
+    # The ID asked for, when it was merged away and now resolves to ``golden_id``.
+    requested_golden_id: str | None
+    keys: list[KeyRow]
+
+
+def golden_for_key(session: Session, *, source_code: str, domain: str, key: str) -> str | None:
+    """The golden ID a system's key points at (merges followed), or ``None`` if unknown."""
+    system = source_systems.get(session, code=source_code)
+    found = repository.source_record_golden(session, system_id=system.id, domain=domain, key=key)
+    if found is None:
+        registered = repository.downstream_key(session, system_id=system.id, domain=domain, key=key)
+        found = registered.golden_id if registered else None
+    return golden_service.resolve(session, found).id if found else None
+
+
+def lookup(session: Session, *, source_code: str, domain: str, key: str) -> CrosswalkView:
+    get_domain(domain)
+    golden_id = golden_for_key(session, source_code=source_code, domain=domain, key=key)
+    if golden_id is None:
+        raise NotFound(
+            f"{source_code} has no {domain} with key {key!r} in the crosswalk", code="unknown_key"
+        )
+    return for_golden(session, domain=domain, golden_id=golden_id)
+
+
+def for_golden(session: Session, *, domain: str, golden_id: str) -> CrosswalkView:
+    get_domain(domain)
+    golden = golden_service.resolve(session, golden_id)
+    if golden.domain != domain:
+        raise NotFound(
+            f"golden record {golden_id!r} is a {golden.domain}, not a {domain}",
+            code="unknown_golden_record",
+        )
+    return CrosswalkView(
+        golden_id=golden.id,
+        domain=domain,
+        requested_golden_id=golden_id if golden_id != golden.id else None,
+        keys=repository.keys_for_goldens(session, [golden.id]),
+    )
+
+
+def register_key(
+    session: Session, *, source_code: str, domain: str, key: str, golden_id: str, actor: str
+) -> tuple[CrosswalkView, bool]:
+    """Record that ``source_code`` calls golden record ``golden_id`` by ``key``.
+
+    Returns the crosswalk and whether anything was created. Registering the same key for the same
+    golden record again is a no-op; for another golden record it is a conflict.
+    """
+    get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    if domain not in system.receives_domains:
+        raise MDMError(
+            f"source system {source_code!r} is not registered to receive {domain!r} records, "
+            "so it cannot register keys for them",
+            403,
+            "domain_not_allowed",
+        )
+    golden = golden_service.resolve(session, golden_id)
+    if golden.domain != domain:
+        raise MDMError(
+            f"golden record {golden_id!r} is a {golden.domain}, not a {domain}",
+            422,
+            "domain_mismatch",
+        )
+    sent = repository.source_record_golden(session, system_id=system.id, domain=domain, key=key)
+    if sent is not None:
+        raise Conflict(
+            f"{source_code} already sent a {domain} record with key {key!r}; "
+            "its crosswalk entry comes from that record",
+            code="key_is_a_source_record",
+        )
+    existing = repository.downstream_key(session, system_id=system.id, domain=domain, key=key)
+    if existing is not None:
+        current = golden_service.resolve(session, existing.golden_id).id
+        if current != golden.id:
+            raise Conflict(
+                f"{source_code} key {key!r} already points at golden record {current}",
+                code="key_already_registered",
+            )
+        return for_golden(session, domain=domain, golden_id=golden.id), False
+    repository.add_downstream_key(
+        session,
+        DownstreamKey(
+            source_system_id=system.id,
+            domain=domain,
+            key=key,
+            golden_id=golden.id,
+            registered_by=actor,
+            created_at=utcnow(),
+        ),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="crosswalk.key_registered",
+        entity_type="golden_record",
+        entity_id=golden.id,
+        detail={"source": source_code, "domain": domain, "key": key},
+    )
+    return for_golden(session, domain=domain, golden_id=golden.id), True
+
+
+def remove_key(session: Session, *, source_code: str, domain: str, key: str, actor: str) -> None:
+    get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    existing = repository.downstream_key(session, system_id=system.id, domain=domain, key=key)
+    if existing is None:
+        raise NotFound(f"{source_code} registered no {domain} key {key!r}", code="unknown_key")
+    golden_id = existing.golden_id
+    repository.delete_downstream_key(session, existing)
+    audit.record(
+        session,
+        actor=actor,
+        action="crosswalk.key_removed",
+        entity_type="golden_record",
+        entity_id=golden_id,
+        detail={"source": source_code, "domain": domain, "key": key},
+    )
+
+
+def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str, actor: str) -> None:
+    moved = repository.move_downstream_keys(session, from_golden=from_golden, to_golden=to_golden)
+    if moved:
+        audit.record(
+            session,
+            actor=actor,
+            action="crosswalk.keys_moved",
+            entity_type="golden_record",
+            entity_id=to_golden,
+            detail={"from": from_golden, "count": moved},
+        )

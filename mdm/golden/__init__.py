@@ -1,0 +1,1 @@
+"""Golden records: identity, resolution of attributes with lineage, history, relationships."""

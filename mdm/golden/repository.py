@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select, text, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from mdm.models import (
+    DownstreamKey,
+    GoldenRecord,
+    GoldenStatus,
+    GoldenVersion,
+    RecordIdentifier,
+    SourceRecord,
+    SourceRecordReference,
+    SourceSystem,
+)
+
+
+def get(session: Session, golden_id: str, *, for_update: bool = False) -> GoldenRecord | None:
+    # FOR UPDATE serialises concurrent writers of one golden record on PostgreSQL; SQLite
+    # already serialises writers with BEGIN IMMEDIATE.
+    return session.get(GoldenRecord, golden_id, with_for_update=for_update)
+
+
+def add(session: Session, golden: GoldenRecord) -> None:
+    session.add(golden)
+    session.flush()
+
+
+def add_version(session: Session, version: GoldenVersion) -> None:
+    session.add(version)
+
+
+def members(session: Session, golden_id: str) -> Sequence[SourceRecord]:
+    return session.scalars(
+        select(SourceRecord).where(SourceRecord.golden_id == golden_id).order_by(SourceRecord.id)
+    ).all()
+
+
+def system_codes(session: Session, system_ids: Iterable[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(SourceSystem.id, SourceSystem.code).where(SourceSystem.id.in_(set(system_ids)))
+    )
+    return {row.id: row.code for row in rows}
+
+
+def goldens_with_identifiers(
+    session: Session, *, domain: str, keys: Sequence[tuple[str, str]], exclude_record_id: int | None
+) -> set[str]:
+    """Golden records with a member holding one of the valid identifier ``keys``."""
+    if not keys:
+        return set()
+    stmt = (
+        select(SourceRecord.golden_id)
+        .join(RecordIdentifier, RecordIdentifier.source_record_id == SourceRecord.id)
+        .where(
+            RecordIdentifier.domain == domain,
+            RecordIdentifier.valid.is_(True),
+            tuple_(RecordIdentifier.scheme, RecordIdentifier.value).in_(list(keys)),
+        )
+        .distinct()
+    )
+    if exclude_record_id is not None:
+        stmt = stmt.where(SourceRecord.id != exclude_record_id)
+    return set(session.scalars(stmt))
+
+
+def member_valid_keys(
+    session: Session, *, golden_ids: Iterable[str], schemes: Iterable[str]
+) -> list[tuple[str, int, str, str]]:
+    """(golden_id, source_record_id, scheme, value) of members' valid identity keys."""
+    rows = session.execute(
+        select(
+            SourceRecord.golden_id, SourceRecord.id, RecordIdentifier.scheme, RecordIdentifier.value
+        )
+        .join(RecordIdentifier, RecordIdentifier.source_record_id == SourceRecord.id)
+        .where(
+            SourceRecord.golden_id.in_(set(golden_ids)),
+            RecordIdentifier.valid.is_(True),
+            RecordIdentifier.scheme.in_(set(schemes)),
+        )
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def lock_identity_keys(session: Session, domain: str, keys: Iterable[tuple[str, str]]) -> None:
+    """Serialise concurrent ingests that share an identifier (PostgreSQL advisory locks).
+
+    Without it, two API processes receiving the same NPI at the same moment would both find no
+    golden record and found two. Locks are taken in sorted order so two writers cannot deadlock.
+    SQLite needs nothing: BEGIN IMMEDIATE already admits one writer at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for scheme, value in sorted(set(keys)):
+        digest = hashlib.blake2b(f"{domain}|{scheme}|{value}".encode(), digest_size=8).digest()
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:k)"),
+            {"k": int.from_bytes(digest, "big", signed=True)},
+        )
+
+
+def versions(session: Session, golden_id: str) -> Sequence[GoldenVersion]:
+    return session.scalars(
+        select(GoldenVersion)
+        .where(GoldenVersion.golden_id == golden_id)
+        .order_by(GoldenVersion.version)
+    ).all()
+
+
+def page(
+    session: Session, *, domain: str, status: GoldenStatus | None, after_id: str | None, limit: int
+) -> Sequence[GoldenRecord]:
+    stmt = (
+        select(GoldenRecord)
+        .where(GoldenRecord.domain == domain)
+        .order_by(GoldenRecord.id)
+        .limit(limit)
+    )
+    if status is not None:
+        stmt = stmt.where(GoldenRecord.status == status)
+    if after_id is not None:
+        stmt = stmt.where(GoldenRecord.id > after_id)
+    return session.scalars(stmt).all()
+
+
+def count_by_domain_status(session: Session) -> list[tuple[str, str, int]]:
+    rows = session.execute(
+        select(GoldenRecord.domain, GoldenRecord.status, func.count()).group_by(
+            GoldenRecord.domain, GoldenRecord.status
+        )
+    )
+    return [(r[0], str(r[1]), r[2]) for r in rows]
+
+
+def goldens_by_identifier(session: Session, *, domain: str, scheme: str, value: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(SourceRecord.golden_id)
+            .join(RecordIdentifier, RecordIdentifier.source_record_id == SourceRecord.id)
+            .where(
+                RecordIdentifier.domain == domain,
+                RecordIdentifier.scheme == scheme,
+                RecordIdentifier.value == value,
+            )
+            .distinct()
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRow:
+    source_record_id: int
+    name: str
+    position: int
+    target_domain: str
+    target_system: str
+    target_key: str
+    via_source_record: str | None
+    via_downstream_key: str | None
+
+
+def member_references(session: Session, golden_id: str) -> list[ReferenceRow]:
+    """References held by the golden record's members, each joined to its target's golden ID.
+
+    The target is looked up through the crosswalk every time it is read, so a reference follows
+    its target through merges and re-keying without anything to keep in sync.
+    """
+    holder = aliased(SourceRecord)
+    target = aliased(SourceRecord)
+    system = aliased(SourceSystem)
+    stmt = (
+        select(
+            SourceRecordReference.source_record_id,
+            SourceRecordReference.name,
+            SourceRecordReference.position,
+            SourceRecordReference.target_domain,
+            system.code,
+            SourceRecordReference.target_key,
+            target.golden_id,
+            DownstreamKey.golden_id,
+        )
+        .join(holder, holder.id == SourceRecordReference.source_record_id)
+        .join(system, system.id == SourceRecordReference.target_system_id)
+        .outerjoin(
+            target,
+            and_(
+                target.source_system_id == SourceRecordReference.target_system_id,
+                target.domain == SourceRecordReference.target_domain,
+                target.source_key == SourceRecordReference.target_key,
+            ),
+        )
+        .outerjoin(
+            DownstreamKey,
+            and_(
+                DownstreamKey.source_system_id == SourceRecordReference.target_system_id,
+                DownstreamKey.domain == SourceRecordReference.target_domain,
+                DownstreamKey.key == SourceRecordReference.target_key,
+            ),
+        )
+        .where(holder.golden_id == golden_id, holder.status == "active")
+        .order_by(
+            SourceRecordReference.name,
+            SourceRecordReference.source_record_id,
+            SourceRecordReference.position,
+        )
+    )
+    return [ReferenceRow(*row) for row in session.execute(stmt)]

@@ -1,0 +1,336 @@
+"""Golden records: where a source record belongs, what its golden attributes are, and history.
+
+Until the matching engine lands, the identity rule decides membership: a record joins a golden
+record only when a strong identifier (NPI, GTIN, EIN, payer ID, cost-center code within its legal
+entity...) is valid and equal, and only when no other valid strong identifier contradicts a member
+(two different valid NPIs are two different providers). Otherwise it founds a new golden record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mdm.audit import service as audit
+from mdm.domains import DOMAINS, DomainSpec, get_domain
+from mdm.domains.identity import IdentifierKey, conflicts, identity_schemes, strong_keys
+from mdm.errors import NotFound
+from mdm.golden import repository
+from mdm.golden.ids import new_golden_id
+from mdm.models import GoldenRecord, GoldenStatus, GoldenVersion, SourceRecord, SourceRecordStatus
+from mdm.models.base import utcnow
+from survivorship import Contribution, resolve_most_recent
+
+# Recorded on every golden version: which rules decided membership and attributes.
+RULE_SET_VERSION = "identity-v1+most-recent-v1"
+_MAX_MERGE_CHAIN = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a record goes: an existing golden record, or ``None`` to found a new one."""
+
+    golden_id: str | None
+    reason: str
+    # Golden records the record's identifiers point at but that it could not join.
+    ambiguous: tuple[str, ...] = ()
+    blocked_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    name: str
+    target_domain: str
+    target_system: str
+    target_key: str
+    golden_id: str | None
+
+
+@dataclass(slots=True)
+class GoldenView:
+    record: GoldenRecord
+    requested_id: str
+    members: list[tuple[SourceRecord, str]] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+
+
+def resolve(session: Session, golden_id: str) -> GoldenRecord:
+    """The golden record ``golden_id`` names, following merges to the survivor."""
+    golden = repository.get(session, golden_id)
+    if golden is None:
+        raise NotFound(f"golden record {golden_id!r} does not exist", code="unknown_golden_record")
+    for _ in range(_MAX_MERGE_CHAIN):
+        if golden.status is not GoldenStatus.MERGED or golden.merged_into_id is None:
+            return golden
+        survivor = repository.get(session, golden.merged_into_id)
+        assert survivor is not None, "merged_into_id points at a missing golden record"
+        golden = survivor
+    raise AssertionError(f"merge chain from {golden_id} is longer than {_MAX_MERGE_CHAIN}")
+
+
+def resolve_ids(session: Session, golden_ids: set[str]) -> dict[str, str]:
+    return {g: resolve(session, g).id for g in golden_ids}
+
+
+def lock_identity(session: Session, *, spec: DomainSpec, keys: Sequence[IdentifierKey]) -> None:
+    strong = strong_keys(spec, keys)
+    repository.lock_identity_keys(session, spec.name, strong.items())
+
+
+def place(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    keys: Sequence[IdentifierKey],
+    record_id: int | None = None,
+    current_golden_id: str | None = None,
+) -> Placement:
+    """Decide which golden record a (new or changed) source record belongs to."""
+    mine = strong_keys(spec, keys)
+    found = repository.goldens_with_identifiers(
+        session, domain=spec.name, keys=list(mine.items()), exclude_record_id=record_id
+    )
+    candidates = {resolve(session, g).id for g in found}
+    schemes = identity_schemes(spec)
+    # Members of every golden we might join or stay in, minus the record itself.
+    considered = candidates | ({current_golden_id} if current_golden_id else set())
+    member_keys: dict[str, dict[int, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for golden_id, member_id, scheme, value in repository.member_valid_keys(
+        session, golden_ids=considered, schemes=schemes
+    ):
+        if member_id != record_id:
+            member_keys[golden_id][member_id][scheme] = value
+
+    def blocked(golden_id: str) -> bool:
+        return any(conflicts(mine, theirs) for theirs in member_keys[golden_id].values())
+
+    joinable = sorted(g for g in candidates if not blocked(g))
+    refused = tuple(sorted(candidates - set(joinable)))
+    if current_golden_id is not None:
+        current_has_others = any(
+            m.id != record_id for m in repository.members(session, current_golden_id)
+        )
+        if current_golden_id in joinable:
+            return Placement(current_golden_id, "identifier still agrees")
+        if len(joinable) == 1:
+            return Placement(joinable[0], "identifier agrees", blocked_by=refused)
+        if not current_has_others:
+            return Placement(current_golden_id, "sole member stays", tuple(joinable), refused)
+        if not blocked(current_golden_id) and not joinable:
+            return Placement(current_golden_id, "no identifier contradicts its golden record")
+        return Placement(
+            None, "identifier now contradicts its golden record", tuple(joinable), refused
+        )
+    if len(joinable) == 1:
+        return Placement(joinable[0], "identifier agrees", blocked_by=refused)
+    if len(joinable) > 1:
+        return Placement(
+            None, "identifier agrees with several golden records", tuple(joinable), refused
+        )
+    return Placement(None, "no golden record shares a valid strong identifier", blocked_by=refused)
+
+
+def found(session: Session, *, spec: DomainSpec) -> GoldenRecord:
+    """A new, still empty golden record (version 0 until :func:`refresh` gives it content)."""
+    now = utcnow()
+    golden = GoldenRecord(
+        id=new_golden_id(spec.id_prefix),
+        domain=spec.name,
+        status=GoldenStatus.ACTIVE,
+        version=0,
+        attributes={},
+        lineage={},
+        created_at=now,
+        updated_at=now,
+    )
+    repository.add(session, golden)
+    return golden
+
+
+def refresh(
+    session: Session,
+    *,
+    golden_id: str,
+    reason: str,
+    actor: str,
+    detail: str = "",
+    membership_changed: bool = False,
+) -> GoldenVersion | None:
+    """Recompute a golden record from its members; write a version if anything changed."""
+    golden = repository.get(session, golden_id, for_update=True)
+    assert golden is not None, f"refresh of missing golden record {golden_id}"
+    members = repository.members(session, golden_id)
+    codes = repository.system_codes(session, {m.source_system_id for m in members})
+    active = [m for m in members if m.status is SourceRecordStatus.ACTIVE]
+    resolution = resolve_most_recent(
+        Contribution(m.id, codes[m.source_system_id], m.source_key, m.updated_at, m.attributes)
+        for m in active
+    )
+    lineage = {name: item.as_dict() for name, item in resolution.lineage.items()}
+    if golden.status is GoldenStatus.MERGED:
+        status = GoldenStatus.MERGED
+    else:
+        status = GoldenStatus.ACTIVE if active else GoldenStatus.INACTIVE
+    old = golden.attributes or {}
+    changed = sorted(
+        name
+        for name in old.keys() | resolution.attributes.keys()
+        if old.get(name) != resolution.attributes.get(name)
+    )
+    is_new = golden.version == 0
+    if not (
+        is_new
+        or changed
+        or membership_changed
+        or status is not golden.status
+        or lineage != golden.lineage
+    ):
+        return None
+    golden.attributes = resolution.attributes
+    golden.lineage = lineage
+    golden.status = status
+    golden.version += 1
+    golden.updated_at = utcnow()
+    version = GoldenVersion(
+        golden_id=golden.id,
+        version=golden.version,
+        status=status.value,
+        attributes=golden.attributes,
+        lineage=lineage,
+        member_ids=[m.id for m in members],
+        changed_attributes=changed,
+        reason="created" if is_new else reason,
+        detail=detail,
+        actor=actor,
+        rule_set_version=RULE_SET_VERSION,
+        created_at=golden.updated_at,
+    )
+    repository.add_version(session, version)
+    audit.record(
+        session,
+        actor=actor,
+        action="golden.created" if is_new else "golden.updated",
+        entity_type="golden_record",
+        entity_id=golden.id,
+        detail={
+            "version": golden.version,
+            "reason": version.reason,
+            "changed": changed,
+            "status": status.value,
+        },
+    )
+    return version
+
+
+def retire_into(
+    session: Session, *, golden_id: str, survivor_id: str, actor: str, reason: str
+) -> None:
+    """Mark an emptied golden record as merged into ``survivor_id``; its ID keeps resolving."""
+    golden = repository.get(session, golden_id, for_update=True)
+    assert golden is not None
+    golden.status = GoldenStatus.MERGED
+    golden.merged_into_id = survivor_id
+    golden.version += 1
+    golden.updated_at = utcnow()
+    repository.add_version(
+        session,
+        GoldenVersion(
+            golden_id=golden.id,
+            version=golden.version,
+            status=GoldenStatus.MERGED.value,
+            attributes=golden.attributes,
+            lineage=golden.lineage,
+            member_ids=[],
+            changed_attributes=[],
+            reason="merged",
+            detail=f"merged into {survivor_id}: {reason}",
+            actor=actor,
+            rule_set_version=RULE_SET_VERSION,
+            created_at=golden.updated_at,
+        ),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="golden.merged",
+        entity_type="golden_record",
+        entity_id=golden.id,
+        detail={"survivor_id": survivor_id, "reason": reason},
+    )
+
+
+def view(session: Session, *, domain: str, golden_id: str) -> GoldenView:
+    get_domain(domain)
+    golden = resolve(session, golden_id)
+    if golden.domain != domain:
+        raise NotFound(
+            f"golden record {golden_id!r} is a {golden.domain}, not a {domain}",
+            code="unknown_golden_record",
+        )
+    members = repository.members(session, golden.id)
+    codes = repository.system_codes(session, {m.source_system_id for m in members})
+    result = GoldenView(
+        record=golden,
+        requested_id=golden_id,
+        members=[(m, codes[m.source_system_id]) for m in members],
+    )
+    seen: set[tuple[str, str | None, str, str]] = set()
+    for row in repository.member_references(session, golden.id):
+        target = row.via_source_record or row.via_downstream_key
+        resolved = resolve(session, target).id if target else None
+        key = (row.name, resolved, row.target_system, row.target_key)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.relationships.append(
+            Relationship(row.name, row.target_domain, row.target_system, row.target_key, resolved)
+        )
+    return result
+
+
+def history(session: Session, *, domain: str, golden_id: str) -> Sequence[GoldenVersion]:
+    get_domain(domain)
+    golden = repository.get(session, golden_id)
+    if golden is None or golden.domain != domain:
+        raise NotFound(
+            f"golden record {golden_id!r} does not exist in {domain}", code="unknown_golden_record"
+        )
+    return repository.versions(session, golden_id)
+
+
+def page(
+    session: Session, *, domain: str, status: GoldenStatus | None, after_id: str | None, limit: int
+) -> Sequence[GoldenRecord]:
+    get_domain(domain)
+    return repository.page(session, domain=domain, status=status, after_id=after_id, limit=limit)
+
+
+def by_identifier(session: Session, *, domain: str, scheme: str, value: str) -> list[GoldenRecord]:
+    """Golden records holding an identifier value (valid or not), merges followed."""
+    spec = get_domain(domain)
+    if scheme not in {a.name for a in spec.attributes} | identity_schemes(spec):
+        raise NotFound(f"{domain} has no identifier {scheme!r}", code="unknown_identifier")
+    ids = repository.goldens_by_identifier(session, domain=domain, scheme=scheme, value=value)
+    unique = {resolve(session, g).id: None for g in sorted(ids)}
+    return [resolve(session, g) for g in unique]
+
+
+def counts(session: Session) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {d: {} for d in DOMAINS}
+    for domain, status, count in repository.count_by_domain_status(session):
+        out.setdefault(domain, {})[status] = count
+    return out
+
+
+def masked_attributes(domain: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    from mdm.domains.masking import mask_attributes
+
+    return mask_attributes(get_domain(domain), attributes)
+
+
+def has_members(session: Session, golden_id: str) -> bool:
+    return bool(repository.members(session, golden_id))

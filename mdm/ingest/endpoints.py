@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Response, status
+from fastapi.responses import JSONResponse
+
+from mdm.api.deps import ActorDep, SessionDep, SettingsDep
+from mdm.ingest import service
+from mdm.ingest.schemas import (
+    RECORD_EXAMPLE,
+    BatchCounts,
+    BatchRequest,
+    BatchResponse,
+    FieldErrorOut,
+    QualityIssueOut,
+    ReferenceOut,
+    RowResultOut,
+    SourceRecordOut,
+)
+
+router = APIRouter(prefix="/api/v1/sources/{source}/domains/{domain}/records", tags=["ingest"])
+
+
+def _row(result: service.RowResult) -> RowResultOut:
+    return RowResultOut(
+        index=result.index,
+        source_key=result.source_key,
+        outcome=result.outcome,
+        golden_id=result.golden_id,
+        record_version=result.record_version,
+        errors=[FieldErrorOut(**e.as_dict()) for e in result.errors],
+        issues=[QualityIssueOut(**i.as_dict()) for i in result.issues],
+        reject_id=result.reject_id,
+    )
+
+
+@router.post(
+    "",
+    response_model=BatchResponse,
+    summary="Upsert a batch of records; bad rows are refused one by one, good rows land",
+)
+def ingest_batch(
+    source: str,
+    domain: str,
+    batch: BatchRequest,
+    session: SessionDep,
+    actor: ActorDep,
+    settings: SettingsDep,
+) -> BatchResponse:
+    result = service.ingest_batch(
+        session,
+        source_code=source,
+        domain=domain,
+        rows=batch.records,
+        actor=actor,
+        max_rows=settings.max_batch_records,
+    )
+    session.commit()
+    return BatchResponse(
+        batch_id=result.batch_id,
+        source=source,
+        domain=domain,
+        counts=BatchCounts(
+            received=len(result.results),
+            created=result.count("created"),
+            updated=result.count("updated"),
+            unchanged=result.count("unchanged"),
+            rejected=result.count("rejected"),
+        ),
+        results=[_row(r) for r in result.results],
+    )
+
+
+@router.put(
+    "/{source_key:path}",
+    response_model=RowResultOut,
+    responses={201: {"model": RowResultOut}, 422: {"model": RowResultOut}},
+    summary="Upsert one record (201 created, 200 updated or unchanged, 422 refused)",
+)
+def upsert_record(
+    source: str,
+    domain: str,
+    source_key: str,
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    body: Any = Body(examples=[{k: v for k, v in RECORD_EXAMPLE.items() if k != "source_key"}]),
+) -> Any:
+    result = service.ingest_one(
+        session, source_code=source, domain=domain, source_key=source_key, body=body, actor=actor
+    )
+    # Commit a refusal too: the refused row is kept in the rejects queue.
+    session.commit()
+    out = _row(result)
+    if result.outcome == "rejected":
+        return JSONResponse(
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content=out.model_dump()
+        )
+    response.status_code = (
+        status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
+    )
+    return out
+
+
+@router.delete(
+    "/{source_key:path}",
+    response_model=RowResultOut,
+    summary="The source deleted the record (kept for history and the crosswalk)",
+)
+def delete_record(
+    source: str, domain: str, source_key: str, session: SessionDep, actor: ActorDep
+) -> RowResultOut:
+    result = service.delete_record(
+        session, source_code=source, domain=domain, source_key=source_key, actor=actor
+    )
+    session.commit()
+    return _row(result)
+
+
+@router.get(
+    "/{source_key:path}",
+    response_model=SourceRecordOut,
+    summary="A source record as sent, standardised, and its golden ID",
+)
+def get_record(source: str, domain: str, source_key: str, session: SessionDep) -> SourceRecordOut:
+    view = service.record_view(session, source_code=source, domain=domain, source_key=source_key)
+    record = view.record
+    return SourceRecordOut(
+        source=source,
+        domain=domain,
+        source_key=record.source_key,
+        status=record.status.value,
+        golden_id=view.golden_id,
+        version=record.version,
+        attributes=view.attributes,
+        raw=view.raw,
+        quality_issues=record.quality_issues,
+        references=[
+            ReferenceOut(name=n, target_domain=d, target_system=s, target_key=k)
+            for n, d, s, k in view.references
+        ],
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+    )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from mdm.models import RecordIdentifier, SourceRecord, SourceRecordReference
+
+
+def by_key(session: Session, *, system_id: int, domain: str, key: str) -> SourceRecord | None:
+    return session.scalar(
+        select(SourceRecord).where(
+            SourceRecord.source_system_id == system_id,
+            SourceRecord.domain == domain,
+            SourceRecord.source_key == key,
+        )
+    )
+
+
+def add(session: Session, record: SourceRecord) -> None:
+    session.add(record)
+    session.flush()
+
+
+def replace_identifiers(session: Session, record_id: int, rows: Sequence[RecordIdentifier]) -> None:
+    session.execute(delete(RecordIdentifier).where(RecordIdentifier.source_record_id == record_id))
+    session.add_all(rows)
+
+
+def replace_references(
+    session: Session, record_id: int, rows: Sequence[SourceRecordReference]
+) -> None:
+    session.execute(
+        delete(SourceRecordReference).where(SourceRecordReference.source_record_id == record_id)
+    )
+    session.add_all(rows)
+
+
+def references_of(session: Session, record_id: int) -> Sequence[SourceRecordReference]:
+    return session.scalars(
+        select(SourceRecordReference)
+        .where(SourceRecordReference.source_record_id == record_id)
+        .order_by(SourceRecordReference.name, SourceRecordReference.position)
+    ).all()
+
+
+def counts_by_domain(session: Session) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = session.execute(select(SourceRecord.domain, func.count()).group_by(SourceRecord.domain))
+    return {r[0]: r[1] for r in rows}

@@ -1,0 +1,669 @@
+"""Upsert, deactivate and delete source records, and keep their golden records right.
+
+Every row either lands (created, updated or unchanged) or is refused with the field and the reason
+and kept in the rejects queue: a bad row never takes its batch down and is never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from mdm.audit import service as audit
+from mdm.crosswalk import service as crosswalk
+from mdm.domains import DomainSpec, get_domain
+from mdm.domains.identity import IdentifierKey, identifier_keys
+from mdm.domains.masking import mask_attributes
+from mdm.domains.standardise import QualityIssue, standardise_record
+from mdm.errors import FieldError, NotFound, PayloadTooLarge
+from mdm.golden import service as golden
+from mdm.ingest import repository
+from mdm.models import (
+    RecordIdentifier,
+    SourceRecord,
+    SourceRecordReference,
+    SourceRecordStatus,
+    SourceSystem,
+)
+from mdm.models.base import utcnow
+from mdm.rejects import service as rejects
+from mdm.source_systems import service as source_systems
+
+Outcome = Literal["created", "updated", "unchanged", "deleted", "rejected"]
+_ROW_FIELDS = {"source_key", "attributes", "references", "status"}
+_MAX_KEY = 200
+
+
+@dataclass(slots=True)
+class RowResult:
+    index: int
+    source_key: str | None
+    outcome: Outcome
+    golden_id: str | None = None
+    record_version: int | None = None
+    errors: list[FieldError] = field(default_factory=list)
+    issues: list[QualityIssue] = field(default_factory=list)
+    reject_id: int | None = None
+
+
+@dataclass(slots=True)
+class BatchResult:
+    batch_id: str
+    source: str
+    domain: str
+    results: list[RowResult]
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class _ParsedRow:
+    source_key: str
+    attributes: dict[str, Any]
+    references: dict[str, list[tuple[str, str]]]  # name -> [(system code, key)]
+    status: SourceRecordStatus
+    raw: dict[str, Any]
+
+
+def ingest_batch(
+    session: Session,
+    *,
+    source_code: str,
+    domain: str,
+    rows: Sequence[Any],
+    actor: str,
+    max_rows: int,
+) -> BatchResult:
+    """Upsert every row of a batch; bad rows are refused one by one, good rows land."""
+    spec = get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    source_systems.require_sends(system, domain)
+    if len(rows) > max_rows:
+        raise PayloadTooLarge(
+            f"batch has {len(rows)} records; at most {max_rows} are accepted per request"
+        )
+    batch_id = uuid.uuid4().hex
+    known_systems = _referenced_systems(session, rows, system)
+    results = [
+        _ingest_row(
+            session,
+            spec=spec,
+            system=system,
+            row=row,
+            index=i,
+            actor=actor,
+            batch_id=batch_id,
+            known_systems=known_systems,
+        )
+        for i, row in enumerate(rows)
+    ]
+    audit.record(
+        session,
+        actor=actor,
+        action="ingest.batch",
+        entity_type="batch",
+        entity_id=batch_id,
+        detail={
+            "source": source_code,
+            "domain": domain,
+            "rows": len(rows),
+            "rejected": sum(1 for r in results if r.outcome == "rejected"),
+        },
+    )
+    return BatchResult(batch_id, source_code, domain, results)
+
+
+def ingest_one(
+    session: Session, *, source_code: str, domain: str, source_key: str, body: Any, actor: str
+) -> RowResult:
+    """Upsert one record; the key comes from the URL and must agree with the body if it has one."""
+    spec = get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    source_systems.require_sends(system, domain)
+    row: Any = body
+    if isinstance(body, dict):
+        if "source_key" in body and body["source_key"] != source_key:
+            row = {**body, "source_key": body["source_key"]}
+            return _reject(
+                session,
+                system=system,
+                spec=spec,
+                row=row,
+                index=0,
+                actor=actor,
+                batch_id=None,
+                source_key=source_key,
+                errors=[
+                    FieldError(
+                        "source_key",
+                        f"body says {body['source_key']!r} but the URL says {source_key!r}",
+                        "key_mismatch",
+                    )
+                ],
+            )
+        row = {**body, "source_key": source_key}
+    return _ingest_row(
+        session,
+        spec=spec,
+        system=system,
+        row=row,
+        index=0,
+        actor=actor,
+        batch_id=None,
+        known_systems=_referenced_systems(session, [row], system),
+    )
+
+
+def delete_record(
+    session: Session, *, source_code: str, domain: str, source_key: str, actor: str
+) -> RowResult:
+    """The source deleted the record: it leaves survivorship but stays for history and crosswalk."""
+    spec = get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    record = repository.by_key(session, system_id=system.id, domain=spec.name, key=source_key)
+    if record is None:
+        raise NotFound(
+            f"{source_code} has no {domain} record with key {source_key!r}",
+            code="unknown_source_record",
+        )
+    if record.status is SourceRecordStatus.DELETED:
+        return RowResult(
+            0, source_key, "unchanged", golden.resolve(session, record.golden_id).id, record.version
+        )
+    record.status = SourceRecordStatus.DELETED
+    # A re-send of the same payload must bring the record back, so forget the payload hash.
+    record.payload_hash = ""
+    record.version += 1
+    record.updated_at = utcnow()
+    audit.record(
+        session,
+        actor=actor,
+        action="source_record.deleted",
+        entity_type="source_record",
+        entity_id=_record_ref(source_code, domain, source_key),
+        detail={"version": record.version},
+    )
+    golden.refresh(
+        session,
+        golden_id=record.golden_id,
+        reason="source record deleted",
+        actor=actor,
+        detail=_record_ref(source_code, domain, source_key),
+        membership_changed=True,
+    )
+    return RowResult(0, source_key, "deleted", record.golden_id, record.version)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    """A source record for reading: sensitive values masked, golden ID resolved through merges."""
+
+    record: SourceRecord
+    golden_id: str
+    attributes: dict[str, Any]
+    raw: dict[str, Any]
+    references: list[tuple[str, str, str, str]]  # name, target domain, target system, key
+
+
+def record_view(session: Session, *, source_code: str, domain: str, source_key: str) -> RecordView:
+    spec = get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    record = repository.by_key(session, system_id=system.id, domain=spec.name, key=source_key)
+    if record is None:
+        raise NotFound(
+            f"{source_code} has no {domain} record with key {source_key!r}",
+            code="unknown_source_record",
+        )
+    raw = dict(record.raw)
+    if isinstance(raw.get("attributes"), dict):
+        raw["attributes"] = mask_attributes(spec, raw["attributes"])
+    references = repository.references_of(session, record.id)
+    codes = {
+        r.target_system_id: source_systems.get_by_id(session, r.target_system_id).code
+        for r in references
+    }
+    return RecordView(
+        record=record,
+        golden_id=golden.resolve(session, record.golden_id).id,
+        attributes=mask_attributes(spec, record.attributes),
+        raw=raw,
+        references=[
+            (r.name, r.target_domain, codes[r.target_system_id], r.target_key) for r in references
+        ],
+    )
+
+
+def _record_ref(source: str, domain: str, key: str) -> str:
+    return f"{source}/{domain}/{key}"
+
+
+def _referenced_systems(session: Session, rows: Sequence[Any], own: SourceSystem) -> dict[str, int]:
+    """Codes of systems named in references across the batch, resolved in one query."""
+    codes: set[str] = set()
+    for row in rows:
+        refs = row.get("references") if isinstance(row, dict) else None
+        if not isinstance(refs, dict):
+            continue
+        for value in refs.values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and isinstance(item.get("source"), str):
+                    codes.add(item["source"])
+    found = {code: s.id for code, s in source_systems.known(session, sorted(codes)).items()}
+    found[own.code] = own.id
+    return found
+
+
+def _parse_row(
+    spec: DomainSpec, system: SourceSystem, row: Any, known_systems: dict[str, int]
+) -> tuple[_ParsedRow | None, list[FieldError]]:
+    if not isinstance(row, dict):
+        return None, [
+            FieldError("", f"each record must be an object, got {type(row).__name__}", "type")
+        ]
+    errors: list[FieldError] = []
+    for name in sorted(set(row) - _ROW_FIELDS):
+        errors.append(
+            FieldError(
+                name,
+                "unknown field; a record has source_key, attributes, references and status",
+                "unknown_field",
+            )
+        )
+    key = row.get("source_key")
+    if isinstance(key, int) and not isinstance(key, bool):
+        key = str(key)
+    if not isinstance(key, str) or not key.strip():
+        errors.append(
+            FieldError("source_key", "is required and must be a non-empty string", "required")
+        )
+        key = None
+    elif len(key) > _MAX_KEY:
+        errors.append(FieldError("source_key", f"is longer than {_MAX_KEY} characters", "too_long"))
+    attributes = row.get("attributes", {})
+    if not isinstance(attributes, dict):
+        errors.append(
+            FieldError("attributes", "must be an object of attribute name to value", "type")
+        )
+        attributes = {}
+    status_text = row.get("status", "active")
+    try:
+        status = SourceRecordStatus(status_text)
+        if status is SourceRecordStatus.DELETED:
+            raise ValueError
+    except (ValueError, TypeError):
+        errors.append(
+            FieldError(
+                "status",
+                f"{status_text!r} is not one of: active, inactive (use DELETE to delete)",
+                "invalid_choice",
+            )
+        )
+        status = SourceRecordStatus.ACTIVE
+    references = _parse_references(spec, system, row.get("references", {}), known_systems, errors)
+    if errors or key is None:
+        return None, errors
+    raw = {
+        "attributes": attributes,
+        "references": row.get("references", {}),
+        "status": status.value,
+    }
+    return _ParsedRow(key.strip(), attributes, references, status, raw), errors
+
+
+def _parse_references(
+    spec: DomainSpec,
+    system: SourceSystem,
+    value: Any,
+    known_systems: dict[str, int],
+    errors: list[FieldError],
+) -> dict[str, list[tuple[str, str]]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.append(
+            FieldError("references", "must be an object of reference name to key(s)", "type")
+        )
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, target in value.items():
+        path = f"references.{name}"
+        ref = spec.reference(name)
+        if ref is None:
+            names = ", ".join(r.name for r in spec.references) or "none"
+            errors.append(
+                FieldError(
+                    path, f"unknown reference for {spec.name} (known: {names})", "unknown_reference"
+                )
+            )
+            continue
+        if target is None or target == []:
+            continue
+        items = target if isinstance(target, list) else [target]
+        if isinstance(target, list) and not ref.multi:
+            errors.append(FieldError(path, "takes one key, not a list", "type"))
+            continue
+        parsed: list[tuple[str, str]] = []
+        for i, item in enumerate(items):
+            item_path = f"{path}[{i}]" if isinstance(target, list) else path
+            if isinstance(item, str | int) and not isinstance(item, bool) and str(item).strip():
+                parsed.append((system.code, str(item).strip()))
+            elif isinstance(item, dict) and isinstance(item.get("key"), str | int):
+                code = item.get("source", system.code)
+                if code not in known_systems:
+                    errors.append(
+                        FieldError(
+                            f"{item_path}.source",
+                            f"source system {code!r} is not registered",
+                            "unknown_source_system",
+                        )
+                    )
+                    continue
+                parsed.append((str(code), str(item["key"]).strip()))
+            else:
+                errors.append(
+                    FieldError(
+                        item_path, 'must be a key string or {"source": ..., "key": ...}', "type"
+                    )
+                )
+        if parsed:
+            out[name] = list(dict.fromkeys(parsed))
+    return out
+
+
+def _payload_hash(raw: dict[str, Any]) -> str:
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _reject(
+    session: Session,
+    *,
+    system: SourceSystem,
+    spec: DomainSpec,
+    row: Any,
+    index: int,
+    actor: str,
+    batch_id: str | None,
+    source_key: str | None,
+    errors: list[FieldError],
+) -> RowResult:
+    reject = rejects.add(
+        session,
+        source_code=system.code,
+        domain=spec.name,
+        source_key=source_key,
+        payload=row,
+        errors=errors,
+        actor=actor,
+        batch_id=batch_id,
+        row_index=index,
+    )
+    return RowResult(index, source_key, "rejected", errors=errors, reject_id=reject.id)
+
+
+def _ingest_row(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    system: SourceSystem,
+    row: Any,
+    index: int,
+    actor: str,
+    batch_id: str | None,
+    known_systems: dict[str, int],
+) -> RowResult:
+    parsed, errors = _parse_row(spec, system, row, known_systems)
+    key_hint = row.get("source_key") if isinstance(row, dict) else None
+    key_hint = str(key_hint) if isinstance(key_hint, str | int) else None
+    attributes = row.get("attributes") if isinstance(row, dict) else None
+    # Standardise even a row already refused, so the refusal lists every bad field at once.
+    standardised = standardise_record(spec, attributes) if isinstance(attributes, dict) else None
+    if standardised is not None:
+        errors = errors + standardised.errors
+    if parsed is None or standardised is None or errors:
+        return _reject(
+            session,
+            system=system,
+            spec=spec,
+            row=row,
+            index=index,
+            actor=actor,
+            batch_id=batch_id,
+            source_key=key_hint,
+            errors=errors,
+        )
+    # A savepoint per row: a database error on one row (however unlikely) must not lose the rest.
+    with session.begin_nested():
+        return _upsert(
+            session,
+            spec=spec,
+            system=system,
+            parsed=parsed,
+            issues=standardised.issues,
+            attributes=standardised.attributes,
+            index=index,
+            actor=actor,
+            known_systems=known_systems,
+        )
+
+
+def _upsert(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    system: SourceSystem,
+    parsed: _ParsedRow,
+    issues: list[QualityIssue],
+    attributes: dict[str, Any],
+    index: int,
+    actor: str,
+    known_systems: dict[str, int],
+) -> RowResult:
+    payload_hash = _payload_hash(parsed.raw)
+    record = repository.by_key(
+        session, system_id=system.id, domain=spec.name, key=parsed.source_key
+    )
+    if record is not None and record.payload_hash == payload_hash:
+        return RowResult(
+            index,
+            parsed.source_key,
+            "unchanged",
+            golden.resolve(session, record.golden_id).id,
+            record.version,
+            issues=[QualityIssue(**i) for i in record.quality_issues],
+        )
+    keys = identifier_keys(
+        spec, attributes, [i.field for i in issues if i.code.startswith("invalid_")]
+    )
+    golden.lock_identity(session, spec=spec, keys=keys)
+    ref = _record_ref(system.code, spec.name, parsed.source_key)
+    now = utcnow()
+    if record is None:
+        placement = golden.place(session, spec=spec, keys=keys)
+        target = placement.golden_id or golden.found(session, spec=spec).id
+        issues = issues + _placement_issues(placement)
+        record = SourceRecord(
+            source_system_id=system.id,
+            domain=spec.name,
+            source_key=parsed.source_key,
+            status=parsed.status,
+            golden_id=target,
+            raw=parsed.raw,
+            attributes=attributes,
+            quality_issues=[i.as_dict() for i in issues],
+            payload_hash=payload_hash,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        repository.add(session, record)
+        _store_index(session, spec, record, keys, parsed, known_systems)
+        audit.record(
+            session,
+            actor=actor,
+            action="source_record.created",
+            entity_type="source_record",
+            entity_id=ref,
+            detail={
+                "golden_id": target,
+                "placement": placement.reason,
+                "payload": _masked_raw(spec, parsed.raw),
+            },
+        )
+        golden.refresh(
+            session,
+            golden_id=target,
+            reason="source record joined",
+            actor=actor,
+            detail=ref,
+            membership_changed=True,
+        )
+        return RowResult(index, parsed.source_key, "created", target, 1, issues=issues)
+
+    placement = golden.place(
+        session, spec=spec, keys=keys, record_id=record.id, current_golden_id=record.golden_id
+    )
+    issues = issues + _placement_issues(placement)
+    reactivated = record.status is not parsed.status
+    record.raw = parsed.raw
+    record.attributes = attributes
+    record.quality_issues = [i.as_dict() for i in issues]
+    record.payload_hash = payload_hash
+    record.status = parsed.status
+    record.version += 1
+    record.updated_at = now
+    _store_index(session, spec, record, keys, parsed, known_systems)
+    audit.record(
+        session,
+        actor=actor,
+        action="source_record.updated",
+        entity_type="source_record",
+        entity_id=ref,
+        detail={
+            "version": record.version,
+            "placement": placement.reason,
+            "payload": _masked_raw(spec, parsed.raw),
+        },
+    )
+    previous = record.golden_id
+    if placement.golden_id == previous:
+        golden.refresh(
+            session,
+            golden_id=previous,
+            reason="source record updated",
+            actor=actor,
+            detail=ref,
+            membership_changed=reactivated,
+        )
+        return RowResult(
+            index, parsed.source_key, "updated", previous, record.version, issues=issues
+        )
+    target = placement.golden_id or golden.found(session, spec=spec).id
+    record.golden_id = target
+    session.flush()
+    golden.refresh(
+        session,
+        golden_id=target,
+        reason="source record joined",
+        actor=actor,
+        detail=f"{ref}: {placement.reason}",
+        membership_changed=True,
+    )
+    if golden.has_members(session, previous):
+        golden.refresh(
+            session,
+            golden_id=previous,
+            reason="source record left",
+            actor=actor,
+            detail=f"{ref}: {placement.reason}",
+            membership_changed=True,
+        )
+    else:
+        golden.retire_into(
+            session,
+            golden_id=previous,
+            survivor_id=target,
+            actor=actor,
+            reason=f"its only source record {ref} joined {target}: {placement.reason}",
+        )
+        crosswalk.move_downstream_keys(session, from_golden=previous, to_golden=target, actor=actor)
+    return RowResult(index, parsed.source_key, "updated", target, record.version, issues=issues)
+
+
+def _placement_issues(placement: golden.Placement) -> list[QualityIssue]:
+    out: list[QualityIssue] = []
+    if placement.ambiguous:
+        out.append(
+            QualityIssue(
+                "identity",
+                "ambiguous_identity",
+                "identifiers agree with several golden records: " + ", ".join(placement.ambiguous),
+            )
+        )
+    if placement.blocked_by:
+        out.append(
+            QualityIssue(
+                "identity",
+                "identifier_conflict",
+                "shares an identifier with golden record(s) "
+                + ", ".join(placement.blocked_by)
+                + " but another valid identifier contradicts them",
+            )
+        )
+    return out
+
+
+def _masked_raw(spec: DomainSpec, raw: dict[str, Any]) -> dict[str, Any]:
+    return {**raw, "attributes": mask_attributes(spec, raw.get("attributes", {}))}
+
+
+def _store_index(
+    session: Session,
+    spec: DomainSpec,
+    record: SourceRecord,
+    keys: Sequence[IdentifierKey],
+    parsed: _ParsedRow,
+    known_systems: dict[str, int],
+) -> None:
+    repository.replace_identifiers(
+        session,
+        record.id,
+        [
+            RecordIdentifier(
+                source_record_id=record.id,
+                domain=spec.name,
+                scheme=k.scheme,
+                value=k.value,
+                valid=k.valid,
+            )
+            for k in keys
+        ],
+    )
+    references = []
+    for name, targets in parsed.references.items():
+        ref = spec.reference(name)
+        assert ref is not None
+        for position, (code, key) in enumerate(targets):
+            references.append(
+                SourceRecordReference(
+                    source_record_id=record.id,
+                    name=name,
+                    target_domain=ref.target,
+                    target_system_id=known_systems[code],
+                    target_key=key,
+                    position=position,
+                )
+            )
+    repository.replace_references(session, record.id, references)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Source records per domain."""
+    return repository.counts_by_domain(session)

@@ -1,0 +1,30 @@
+"""ORM models, together in one package so migrations and features import from one place."""
+
+from mdm.models.audit import AuditEntry
+from mdm.models.base import Base
+from mdm.models.downstream_key import DownstreamKey
+from mdm.models.golden_record import GoldenRecord, GoldenStatus, GoldenVersion
+from mdm.models.reject import Reject, RejectStatus
+from mdm.models.source_record import (
+    RecordIdentifier,
+    SourceRecord,
+    SourceRecordReference,
+    SourceRecordStatus,
+)
+from mdm.models.source_system import SourceSystem
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "DownstreamKey",
+    "GoldenRecord",
+    "GoldenStatus",
+    "GoldenVersion",
+    "RecordIdentifier",
+    "Reject",
+    "RejectStatus",
+    "SourceRecord",
+    "SourceRecordReference",
+    "SourceRecordStatus",
+    "SourceSystem",
+]

@@ -1,0 +1,1 @@
+"""The rejects queue: rows the hub refused, kept whole with field-level reasons."""

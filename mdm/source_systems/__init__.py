@@ -1,0 +1,1 @@
+"""Registry of the systems that send records to the hub or receive its changes."""
