@@ -1,1 +1,1 @@
-"""Matching: standardisers now; blocking, comparisons, scoring and clustering arrive with issue 3."""
+"""Matching: standardisers now; blocking, comparisons, scoring and clustering come in issue 3."""

@@ -1,0 +1,17 @@
+"""The examples in the standardise docstrings are part of the documentation: keep them true."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["__init__", "address", "email", "identifiers", "names", "phone", "text"]
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_docstring_examples(module_name: str) -> None:
+    dotted = "matching.standardise" + ("" if module_name == "__init__" else f".{module_name}")
+    module = importlib.import_module(dotted)
+    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert attempted > 0
+    assert failed == 0
