@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-from fastapi.testclient import TestClient
 
 from mdm.config import Settings
 from mdm.db.migrate import upgrade
@@ -44,9 +43,14 @@ def load_demo(settings: Settings, *, seed: int = 7, batch_size: int = 200) -> De
 
     Running it twice changes nothing the second time: ingestion is idempotent.
     """
+    from mdm.api.app import create_app
     from mdm.demo.generator import generate_demo
 
-    from mdm.api.app import create_app
+    with warnings.catch_warnings():
+        # Starlette warns that its test client will move to httpx2; the demo only needs an
+        # in-process client, and a deprecation notice would be noise in the operator's terminal.
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
 
     upgrade(settings.database_url)
     dataset = generate_demo(seed)
