@@ -40,7 +40,13 @@ class Reject(Base):
         default=RejectStatus.OPEN,
     )
     resolved_record_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The same bad row sent again (a nightly re-export, a retried batch) is one item of work for a
+    # steward, not many: it bumps these on the open reject instead of queueing a copy.
+    payload_hash: Mapped[str] = mapped_column(String(64), default="")
+    times_received: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 Index("ix_reject_queue", Reject.status, Reject.domain, Reject.source_system_code)
+Index("ix_reject_payload", Reject.source_system_code, Reject.domain, Reject.payload_hash)

@@ -13,6 +13,23 @@ def add(session: Session, reject: Reject) -> None:
     session.flush()
 
 
+def open_with_payload(
+    session: Session, *, source: str, domain: str, payload_hash: str
+) -> Reject | None:
+    stmt = (
+        select(Reject)
+        .where(
+            Reject.source_system_code == source,
+            Reject.domain == domain,
+            Reject.payload_hash == payload_hash,
+            Reject.status == RejectStatus.OPEN,
+        )
+        .order_by(Reject.id)
+        .limit(1)
+    )
+    return session.scalars(stmt).first()
+
+
 def get(session: Session, reject_id: int) -> Reject | None:
     return session.get(Reject, reject_id)
 

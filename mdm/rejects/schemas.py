@@ -24,7 +24,9 @@ class Reject(BaseModel):
     payload: Any
     errors: list[FieldErrorOut]
     status: str
+    times_received: int
     created_at: datetime
+    last_received_at: datetime
 
 
 class RejectPage(BaseModel):

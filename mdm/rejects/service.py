@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +28,28 @@ def add(
     batch_id: str | None = None,
     row_index: int | None = None,
 ) -> Reject:
+    """Queue a refused row, or count it again when the identical row is already queued."""
+    payload_hash = _hash(payload)
+    existing = repository.open_with_payload(
+        session, source=source_code, domain=domain, payload_hash=payload_hash
+    )
+    now = utcnow()
+    if existing is not None:
+        existing.times_received += 1
+        existing.last_received_at = now
+        # The latest batch and row point the steward at the most recent sighting.
+        existing.batch_id = batch_id
+        existing.row_index = row_index
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="reject.received_again",
+            entity_type="reject",
+            entity_id=existing.id,
+            detail={"source": source_code, "domain": domain, "source_key": source_key},
+        )
+        return existing
     reject = Reject(
         source_system_code=source_code,
         domain=domain,
@@ -35,7 +59,10 @@ def add(
         payload=payload,
         errors=[e.as_dict() for e in errors],
         status=RejectStatus.OPEN,
-        created_at=utcnow(),
+        payload_hash=payload_hash,
+        times_received=1,
+        created_at=now,
+        last_received_at=now,
     )
     repository.add(session, reject)
     audit.record(
@@ -84,3 +111,8 @@ def page(
 
 def open_counts(session: Session) -> dict[str, int]:
     return repository.open_counts(session)
+
+
+def _hash(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()

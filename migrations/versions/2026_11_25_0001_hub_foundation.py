@@ -63,10 +63,14 @@ def upgrade() -> None:
     sa.Column('errors', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('status', sa.Enum('open', 'resubmitted', 'dismissed', name='rejectstatus', native_enum=False, length=16), nullable=False),
     sa.Column('resolved_record_id', sa.Integer(), nullable=True),
+    sa.Column('payload_hash', sa.String(length=64), nullable=False),
+    sa.Column('times_received', sa.Integer(), nullable=False),
     sa.Column('created_at', mdm.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_received_at', mdm.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reject'))
     )
     with op.batch_alter_table('reject', schema=None) as batch_op:
+        batch_op.create_index('ix_reject_payload', ['source_system_code', 'domain', 'payload_hash'], unique=False)
         batch_op.create_index('ix_reject_queue', ['status', 'domain', 'source_system_code'], unique=False)
 
     op.create_table('source_system',
@@ -223,6 +227,7 @@ def downgrade() -> None:
     op.drop_table('source_system')
     with op.batch_alter_table('reject', schema=None) as batch_op:
         batch_op.drop_index('ix_reject_queue')
+        batch_op.drop_index('ix_reject_payload')
 
     op.drop_table('reject')
     with op.batch_alter_table('golden_record', schema=None) as batch_op:

@@ -103,6 +103,29 @@ def test_refused_rows_are_kept_whole_in_the_rejects_queue(client: TestClient) ->
     assert "1975-02-30" in queue[0]["errors"][0]["reason"]
 
 
+def test_the_same_bad_row_again_is_counted_not_queued_twice(client: TestClient) -> None:
+    make_system(client, "clinic_a")
+    bad: dict[str, Any] = {
+        "source_key": "P2",
+        "attributes": {"last_name": "Jones", "birth_date": "1975-02-30"},
+    }
+    first = send(client, "clinic_a", "provider", bad)["results"][0]
+    second = send(client, "clinic_a", "provider", bad)["results"][0]
+    fixed_but_still_bad = {**bad, "attributes": {**bad["attributes"], "birth_date": "1975-13-01"}}
+    third = send(client, "clinic_a", "provider", fixed_but_still_bad)["results"][0]
+
+    queue = client.get("/api/v1/rejects", params={"source": "clinic_a"}).json()["rejects"]
+
+    # Re-sending is refused again, with its reasons, but the steward sees one item per payload.
+    assert second["outcome"] == "rejected"
+    assert second["reject_id"] == first["reject_id"]
+    assert third["reject_id"] != first["reject_id"]
+    assert [(r["id"], r["times_received"]) for r in queue] == [
+        (first["reject_id"], 2),
+        (third["reject_id"], 1),
+    ]
+
+
 def test_invalid_identifier_is_kept_and_flagged_but_not_trusted(client: TestClient) -> None:
     make_system(client, "clinic_a")
     bad_npi = NPI_A[:-1] + "0"
