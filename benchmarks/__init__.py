@@ -1,0 +1,1 @@
+"""Reproducible measurements; results are written up in docs/benchmarks.md."""
