@@ -1,5 +1,5 @@
-"""Standardisers: turn identifiers, contact details, addresses and names as sources send them
-into canonical forms that matching can compare.
+"""Standardisers: turn identifiers, contact details, addresses, names, organisations and item
+descriptions as sources send them into canonical forms that matching can compare.
 
 Pure functions over strings, standard library only. Checks never raise on bad data; they
 return an :class:`IdentifierCheck` saying why a value is invalid.
@@ -43,6 +43,13 @@ from matching.standardise.identifiers import (
     mask_ssn,
     npi_check_digit,
 )
+from matching.standardise.items import (
+    UNITS,
+    clean_part_number,
+    item_abbreviations,
+    item_tokens,
+    normalise_item_description,
+)
 from matching.standardise.names import (
     CREDENTIALS,
     PREFIXES,
@@ -55,17 +62,31 @@ from matching.standardise.names import (
     parse_person_name,
     title_case_name,
 )
+from matching.standardise.nicknames import given_name_forms, nickname_table, same_given_name
+from matching.standardise.organisations import (
+    LEGAL_FORMS,
+    MANUFACTURER_ALIASES,
+    ORGANISATION_ABBREVIATIONS,
+    manufacturer_key,
+    organisation_key,
+    split_dba,
+)
 from matching.standardise.phone import NANP_COUNTRIES, check_phone
+from matching.standardise.phonetic import nysiis, soundex
 from matching.standardise.text import collapse_whitespace, strip_accents
 
 __all__ = [
     "CHECKERS",
     "CREDENTIALS",
     "DIRECTIONALS",
+    "LEGAL_FORMS",
+    "MANUFACTURER_ALIASES",
     "NANP_COUNTRIES",
+    "ORGANISATION_ABBREVIATIONS",
     "PREFIXES",
     "STREET_SUFFIXES",
     "SUFFIXES",
+    "UNITS",
     "UNIT_DESIGNATORS",
     "US_STATES",
     "IdentifierCheck",
@@ -88,15 +109,27 @@ __all__ = [
     "check_unspsc",
     "check_zip",
     "clean_name_parts",
+    "clean_part_number",
     "collapse_whitespace",
+    "given_name_forms",
     "gs1_check_digit",
+    "item_abbreviations",
+    "item_tokens",
+    "manufacturer_key",
     "mask_ssn",
+    "nickname_table",
     "normalise_credential",
+    "normalise_item_description",
     "normalise_prefix",
     "normalise_state",
     "normalise_suffix",
     "npi_check_digit",
+    "nysiis",
+    "organisation_key",
     "parse_person_name",
+    "same_given_name",
+    "soundex",
+    "split_dba",
     "standardise_city",
     "standardise_street",
     "strip_accents",

@@ -2,10 +2,23 @@
 
 import doctest
 import importlib
+import pkgutil
 
 import pytest
 
-MODULES = ["__init__", "address", "email", "identifiers", "names", "phone", "text"]
+MODULES = [
+    "__init__",
+    "address",
+    "email",
+    "identifiers",
+    "items",
+    "names",
+    "nicknames",
+    "organisations",
+    "phone",
+    "phonetic",
+    "text",
+]
 
 
 @pytest.mark.parametrize("module_name", MODULES)
@@ -15,3 +28,9 @@ def test_docstring_examples(module_name: str) -> None:
     failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert attempted > 0
     assert failed == 0
+
+
+def test_every_standardise_module_is_listed() -> None:
+    package = importlib.import_module("matching.standardise")
+    found = {module.name for module in pkgutil.iter_modules(package.__path__)}
+    assert found | {"__init__"} == set(MODULES)
