@@ -19,6 +19,7 @@ from mdm.db import create_engine_for_url, session_factory
 from mdm.errors import MDMError
 from mdm.golden.endpoints import router as golden_router
 from mdm.ingest.endpoints import router as ingest_router
+from mdm.match.endpoints import router as match_router
 from mdm.rejects.endpoints import router as rejects_router
 from mdm.source_systems.endpoints import router as source_systems_router
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         crosswalk_router,
         rejects_router,
         audit_router,
+        match_router,
     ):
         app.include_router(router)
     app.add_exception_handler(MDMError, _mdm_error)  # type: ignore[arg-type]

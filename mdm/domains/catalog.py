@@ -233,6 +233,8 @@ EMPLOYEE = DomainSpec(
         A("job_title", Kind.TEXT, "Job title"),
         A("hire_date", Kind.DATE, "Hire date"),
         A("work_email", Kind.EMAIL, "Work email", scheme="email"),
+        A("home_address", Kind.ADDRESS, "Home address (line1, line2, city, state, zip, country)"),
+        A("home_phone", Kind.PHONE, "Home or mobile phone, stored as E.164", scheme="phone"),
         A("ssn", Kind.IDENTIFIER, "Social Security number", scheme="ssn", sensitive=True),
     ),
     references=(

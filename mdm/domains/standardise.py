@@ -283,6 +283,10 @@ def _address(value: Any, path: str, row: _Row) -> dict[str, str] | None:
     for key in unknown:
         row.error(f"{path}.{key}", "unknown address field", "unknown_attribute")
     out: dict[str, str] = {}
+    # US states and ZIP codes are checked for US addresses only: an employee's home address
+    # abroad keeps its own region and postcode as sent.
+    country = str(value.get("country") or "US").strip().upper()
+    domestic = country in ("US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA")
     for key in _ADDRESS_FIELDS:
         part = value.get(key)
         if part is None or part == "":
@@ -295,6 +299,8 @@ def _address(value: Any, path: str, row: _Row) -> dict[str, str] | None:
             out[key] = standardise_street(text)
         elif key == "city":
             out[key] = standardise_city(text)
+        elif key in ("state", "zip") and not domestic:
+            out[key] = text.upper()
         elif key == "state":
             state = normalise_state(text)
             if state is None:

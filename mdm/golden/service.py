@@ -1,14 +1,11 @@
-"""Golden records: where a source record belongs, what its golden attributes are, and history.
+"""Golden records: their attributes from their members, versions, history, and retirement.
 
-Until the matching engine lands, the identity rule decides membership: a record joins a golden
-record only when a strong identifier (NPI, GTIN, EIN, payer ID, cost-center code within its legal
-entity...) is valid and equal, and only when no other valid strong identifier contradicts a member
-(two different valid NPIs are two different providers). Otherwise it founds a new golden record.
+Which golden record a source record belongs to is decided by matching (``mdm.match``); this
+module builds each golden record from its members and keeps every version.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from mdm.audit import service as audit
 from mdm.domains import DOMAINS, DomainSpec, get_domain
-from mdm.domains.identity import IdentifierKey, conflicts, identity_schemes, strong_keys
+from mdm.domains.identity import identity_schemes
 from mdm.errors import NotFound
 from mdm.golden import repository
 from mdm.golden.ids import new_golden_id
@@ -25,20 +22,10 @@ from mdm.models import GoldenRecord, GoldenStatus, GoldenVersion, SourceRecord, 
 from mdm.models.base import utcnow
 from survivorship import Contribution, resolve_most_recent
 
-# Recorded on every golden version: which rules decided membership and attributes.
-RULE_SET_VERSION = "identity-v1+most-recent-v1"
+# Recorded on every golden version, after the match rule set's version: the rule that built the
+# attributes. Issue 4 replaces it with versioned survivorship policies.
+SURVIVORSHIP_VERSION = "most-recent-v1"
 _MAX_MERGE_CHAIN = 64
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where a record goes: an existing golden record, or ``None`` to found a new one."""
-
-    golden_id: str | None
-    reason: str
-    # Golden records the record's identifiers point at but that it could not join.
-    ambiguous: tuple[str, ...] = ()
-    blocked_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,64 +63,6 @@ def resolve_ids(session: Session, golden_ids: set[str]) -> dict[str, str]:
     return {g: resolve(session, g).id for g in golden_ids}
 
 
-def lock_identity(session: Session, *, spec: DomainSpec, keys: Sequence[IdentifierKey]) -> None:
-    strong = strong_keys(spec, keys)
-    repository.lock_identity_keys(session, spec.name, strong.items())
-
-
-def place(
-    session: Session,
-    *,
-    spec: DomainSpec,
-    keys: Sequence[IdentifierKey],
-    record_id: int | None = None,
-    current_golden_id: str | None = None,
-) -> Placement:
-    """Decide which golden record a (new or changed) source record belongs to."""
-    mine = strong_keys(spec, keys)
-    found = repository.goldens_with_identifiers(
-        session, domain=spec.name, keys=list(mine.items()), exclude_record_id=record_id
-    )
-    candidates = {resolve(session, g).id for g in found}
-    schemes = identity_schemes(spec)
-    # Members of every golden we might join or stay in, minus the record itself.
-    considered = candidates | ({current_golden_id} if current_golden_id else set())
-    member_keys: dict[str, dict[int, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-    for golden_id, member_id, scheme, value in repository.member_valid_keys(
-        session, golden_ids=considered, schemes=schemes
-    ):
-        if member_id != record_id:
-            member_keys[golden_id][member_id][scheme] = value
-
-    def blocked(golden_id: str) -> bool:
-        return any(conflicts(mine, theirs) for theirs in member_keys[golden_id].values())
-
-    joinable = sorted(g for g in candidates if not blocked(g))
-    refused = tuple(sorted(candidates - set(joinable)))
-    if current_golden_id is not None:
-        current_has_others = any(
-            m.id != record_id for m in repository.members(session, current_golden_id)
-        )
-        if current_golden_id in joinable:
-            return Placement(current_golden_id, "identifier still agrees")
-        if len(joinable) == 1:
-            return Placement(joinable[0], "identifier agrees", blocked_by=refused)
-        if not current_has_others:
-            return Placement(current_golden_id, "sole member stays", tuple(joinable), refused)
-        if not blocked(current_golden_id) and not joinable:
-            return Placement(current_golden_id, "no identifier contradicts its golden record")
-        return Placement(
-            None, "identifier now contradicts its golden record", tuple(joinable), refused
-        )
-    if len(joinable) == 1:
-        return Placement(joinable[0], "identifier agrees", blocked_by=refused)
-    if len(joinable) > 1:
-        return Placement(
-            None, "identifier agrees with several golden records", tuple(joinable), refused
-        )
-    return Placement(None, "no golden record shares a valid strong identifier", blocked_by=refused)
-
-
 def found(session: Session, *, spec: DomainSpec) -> GoldenRecord:
     """A new, still empty golden record (version 0 until :func:`refresh` gives it content)."""
     now = utcnow()
@@ -159,6 +88,7 @@ def refresh(
     actor: str,
     detail: str = "",
     membership_changed: bool = False,
+    match_version: str = "",
 ) -> GoldenVersion | None:
     """Recompute a golden record from its members; write a version if anything changed."""
     golden = repository.get(session, golden_id, for_update=True)
@@ -206,7 +136,7 @@ def refresh(
         reason="created" if is_new else reason,
         detail=detail,
         actor=actor,
-        rule_set_version=RULE_SET_VERSION,
+        rule_set_version=_rule_set_version(match_version),
         created_at=golden.updated_at,
     )
     repository.add_version(session, version)
@@ -227,7 +157,13 @@ def refresh(
 
 
 def retire_into(
-    session: Session, *, golden_id: str, survivor_id: str, actor: str, reason: str
+    session: Session,
+    *,
+    golden_id: str,
+    survivor_id: str,
+    actor: str,
+    reason: str,
+    match_version: str = "",
 ) -> None:
     """Mark an emptied golden record as merged into ``survivor_id``; its ID keeps resolving."""
     golden = repository.get(session, golden_id, for_update=True)
@@ -249,7 +185,7 @@ def retire_into(
             reason="merged",
             detail=f"merged into {survivor_id}: {reason}",
             actor=actor,
-            rule_set_version=RULE_SET_VERSION,
+            rule_set_version=_rule_set_version(match_version),
             created_at=golden.updated_at,
         ),
     )
@@ -261,6 +197,10 @@ def retire_into(
         entity_id=golden.id,
         detail={"survivor_id": survivor_id, "reason": reason},
     )
+
+
+def _rule_set_version(match_version: str) -> str:
+    return f"{match_version}+{SURVIVORSHIP_VERSION}" if match_version else SURVIVORSHIP_VERSION
 
 
 def view(session: Session, *, domain: str, golden_id: str) -> GoldenView:

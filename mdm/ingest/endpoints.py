@@ -32,6 +32,7 @@ def _row(result: service.RowResult) -> RowResultOut:
         errors=[FieldErrorOut(**e.as_dict()) for e in result.errors],
         issues=[QualityIssueOut(**i.as_dict()) for i in result.issues],
         reject_id=result.reject_id,
+        match=result.match,
     )
 
 

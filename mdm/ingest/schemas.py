@@ -54,6 +54,14 @@ class RowResultOut(BaseModel):
     errors: list[FieldErrorOut]
     issues: list[QualityIssueOut] = Field(description="Kept with the record, e.g. a failing NPI")
     reject_id: int | None = Field(description="Where a refused row is kept in the rejects queue")
+    match: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "How matching placed the record: decision (founded, joined, stayed, moved), the "
+            "weight and explanation summary of the pair that decided it, the rule-set version "
+            "and the IDs of match candidates opened for stewards"
+        ),
+    )
 
 
 class BatchCounts(BaseModel):

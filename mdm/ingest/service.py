@@ -16,7 +16,6 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from mdm.audit import service as audit
-from mdm.crosswalk import service as crosswalk
 from mdm.domains import DomainSpec, get_domain
 from mdm.domains.identity import IdentifierKey, identifier_keys
 from mdm.domains.masking import mask_attributes
@@ -24,6 +23,7 @@ from mdm.domains.standardise import QualityIssue, standardise_record
 from mdm.errors import FieldError, NotFound, PayloadTooLarge
 from mdm.golden import service as golden
 from mdm.ingest import repository
+from mdm.match import service as match
 from mdm.models import (
     RecordIdentifier,
     SourceRecord,
@@ -50,6 +50,8 @@ class RowResult:
     errors: list[FieldError] = field(default_factory=list)
     issues: list[QualityIssue] = field(default_factory=list)
     reject_id: int | None = None
+    # How matching placed the record: decision, weight, explanation summary, rule-set version.
+    match: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -197,6 +199,15 @@ def delete_record(
         actor=actor,
         detail=_record_ref(source_code, domain, source_key),
         membership_changed=True,
+    )
+    # It stays in its golden record (the crosswalk keeps answering for its key) but leaves
+    # matching; if it was what tied the others together, they are re-clustered.
+    match.forget(
+        session,
+        spec=spec,
+        record=record,
+        actor=actor,
+        trigger=_record_ref(source_code, domain, source_key) + " deleted",
     )
     return RowResult(0, source_key, "deleted", record.golden_id, record.version)
 
@@ -482,19 +493,14 @@ def _upsert(
     keys = identifier_keys(
         spec, attributes, [i.field for i in issues if i.code.startswith("invalid_")]
     )
-    golden.lock_identity(session, spec=spec, keys=keys)
     ref = _record_ref(system.code, spec.name, parsed.source_key)
     now = utcnow()
     if record is None:
-        placement = golden.place(session, spec=spec, keys=keys)
-        target = placement.golden_id or golden.found(session, spec=spec).id
-        issues = issues + _placement_issues(placement)
         record = SourceRecord(
             source_system_id=system.id,
             domain=spec.name,
             source_key=parsed.source_key,
             status=parsed.status,
-            golden_id=target,
             raw=parsed.raw,
             attributes=attributes,
             quality_issues=[i.as_dict() for i in issues],
@@ -503,7 +509,9 @@ def _upsert(
             created_at=now,
             updated_at=now,
         )
-        repository.add(session, record)
+        # Matching decides the golden record before the record is stored, so a record that
+        # joins an existing golden record never founds (and retires) one of its own.
+        placed = match.match(session, spec=spec, record=record, actor=actor, trigger=ref)
         _store_index(session, spec, record, keys, parsed, known_systems)
         audit.record(
             session,
@@ -512,25 +520,21 @@ def _upsert(
             entity_type="source_record",
             entity_id=ref,
             detail={
-                "golden_id": target,
-                "placement": placement.reason,
+                "golden_id": placed.golden_id,
+                "match": _match_detail(placed),
                 "payload": _masked_raw(spec, parsed.raw),
             },
         )
-        golden.refresh(
-            session,
-            golden_id=target,
-            reason="source record joined",
-            actor=actor,
-            detail=ref,
-            membership_changed=True,
+        return RowResult(
+            index,
+            parsed.source_key,
+            "created",
+            placed.golden_id,
+            1,
+            issues=issues,
+            match=_match_detail(placed),
         )
-        return RowResult(index, parsed.source_key, "created", target, 1, issues=issues)
 
-    placement = golden.place(
-        session, spec=spec, keys=keys, record_id=record.id, current_golden_id=record.golden_id
-    )
-    issues = issues + _placement_issues(placement)
     reactivated = record.status is not parsed.status
     record.raw = parsed.raw
     record.attributes = attributes
@@ -540,6 +544,8 @@ def _upsert(
     record.version += 1
     record.updated_at = now
     _store_index(session, spec, record, keys, parsed, known_systems)
+    previous = record.golden_id
+    placed = match.match(session, spec=spec, record=record, actor=actor, trigger=ref)
     audit.record(
         session,
         actor=actor,
@@ -548,12 +554,12 @@ def _upsert(
         entity_id=ref,
         detail={
             "version": record.version,
-            "placement": placement.reason,
+            "match": _match_detail(placed),
             "payload": _masked_raw(spec, parsed.raw),
         },
     )
-    previous = record.golden_id
-    if placement.golden_id == previous:
+    if placed.golden_id == previous:
+        # Still in the same golden record: its attributes may change all the same.
         golden.refresh(
             session,
             golden_id=previous,
@@ -561,63 +567,27 @@ def _upsert(
             actor=actor,
             detail=ref,
             membership_changed=reactivated,
+            match_version=placed.rule_set_version,
         )
-        return RowResult(
-            index, parsed.source_key, "updated", previous, record.version, issues=issues
-        )
-    target = placement.golden_id or golden.found(session, spec=spec).id
-    record.golden_id = target
-    session.flush()
-    golden.refresh(
-        session,
-        golden_id=target,
-        reason="source record joined",
-        actor=actor,
-        detail=f"{ref}: {placement.reason}",
-        membership_changed=True,
+    return RowResult(
+        index,
+        parsed.source_key,
+        "updated",
+        placed.golden_id,
+        record.version,
+        issues=issues,
+        match=_match_detail(placed),
     )
-    if golden.has_members(session, previous):
-        golden.refresh(
-            session,
-            golden_id=previous,
-            reason="source record left",
-            actor=actor,
-            detail=f"{ref}: {placement.reason}",
-            membership_changed=True,
-        )
-    else:
-        golden.retire_into(
-            session,
-            golden_id=previous,
-            survivor_id=target,
-            actor=actor,
-            reason=f"its only source record {ref} joined {target}: {placement.reason}",
-        )
-        crosswalk.move_downstream_keys(session, from_golden=previous, to_golden=target, actor=actor)
-    return RowResult(index, parsed.source_key, "updated", target, record.version, issues=issues)
 
 
-def _placement_issues(placement: golden.Placement) -> list[QualityIssue]:
-    out: list[QualityIssue] = []
-    if placement.ambiguous:
-        out.append(
-            QualityIssue(
-                "identity",
-                "ambiguous_identity",
-                "identifiers agree with several golden records: " + ", ".join(placement.ambiguous),
-            )
-        )
-    if placement.blocked_by:
-        out.append(
-            QualityIssue(
-                "identity",
-                "identifier_conflict",
-                "shares an identifier with golden record(s) "
-                + ", ".join(placement.blocked_by)
-                + " but another valid identifier contradicts them",
-            )
-        )
-    return out
+def _match_detail(placed: match.MatchOutcome) -> dict[str, Any]:
+    return {
+        "decision": placed.outcome.value,
+        "weight": None if placed.weight is None else round(placed.weight, 3),
+        "summary": placed.summary,
+        "rule_set_version": placed.rule_set_version,
+        "candidate_ids": placed.candidates,
+    }
 
 
 def _masked_raw(spec: DomainSpec, raw: dict[str, Any]) -> dict[str, Any]:

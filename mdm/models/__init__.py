@@ -4,6 +4,20 @@ from mdm.models.audit import AuditEntry
 from mdm.models.base import Base
 from mdm.models.downstream_key import DownstreamKey
 from mdm.models.golden_record import GoldenRecord, GoldenStatus, GoldenVersion
+from mdm.models.match import (
+    BlockingKey,
+    CandidateKind,
+    CandidateStatus,
+    DecisionOutcome,
+    LinkKind,
+    MatchCandidate,
+    MatchDecision,
+    MatchPair,
+    MatchRuleSet,
+    PairVerdict,
+    RuleSetStatus,
+    StewardLink,
+)
 from mdm.models.reject import Reject, RejectStatus
 from mdm.models.source_record import (
     RecordIdentifier,
@@ -16,6 +30,18 @@ from mdm.models.source_system import SourceSystem
 __all__ = [
     "AuditEntry",
     "Base",
+    "BlockingKey",
+    "CandidateKind",
+    "CandidateStatus",
+    "DecisionOutcome",
+    "LinkKind",
+    "MatchCandidate",
+    "MatchDecision",
+    "MatchPair",
+    "MatchRuleSet",
+    "PairVerdict",
+    "RuleSetStatus",
+    "StewardLink",
     "DownstreamKey",
     "GoldenRecord",
     "GoldenStatus",

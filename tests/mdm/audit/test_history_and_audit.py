@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from mdm.golden.service import RULE_SET_VERSION
+from matching.defaults import provider
 from tests.helpers import NPI_A, make_system, send
 
 
@@ -31,7 +31,9 @@ def test_every_golden_version_says_what_changed_why_by_whom_and_by_which_rules(
         (2, "source record updated", "interface-engine"),
     ]
     assert history[1]["changed_attributes"] == ["first_name"]
-    assert all(v["rule_set_version"] == RULE_SET_VERSION for v in history)
+    # The match rule set that placed the records, then the survivorship rule.
+    expected = f"{provider().version}+most-recent-v1"
+    assert all(v["rule_set_version"] == expected for v in history)
     assert history[0]["attributes"] == {"last_name": "Ng", "npi": NPI_A}
 
 
@@ -50,8 +52,9 @@ def test_every_write_is_in_the_audit_log(client: TestClient) -> None:
 
     assert actions == [
         "source_system.created",
-        "source_record.created",
+        # Matching places the record (founding its golden record) as it is stored.
         "golden.created",
+        "source_record.created",
         "reject.created",
         "ingest.batch",
         "source_record.deleted",

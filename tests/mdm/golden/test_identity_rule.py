@@ -141,10 +141,14 @@ def test_conflicting_second_identifier_blocks_the_join(client: TestClient) -> No
     )
 
     assert first["results"][0]["golden_id"] != second["results"][0]["golden_id"]
-    assert "identifier_conflict" in [i["code"] for i in second["results"][0]["issues"]]
+    decision = client.get("/api/v1/match/decisions/billing/location/BL1").json()[-1]
+    assert decision["outcome"] == "founded"
+    assert [r["rule"] for r in decision["explanation"]["refused"]] == ["cannot_link:ccn"]
 
 
-def test_identifiers_pointing_at_two_golden_records_found_a_new_one(client: TestClient) -> None:
+def test_identifiers_pointing_at_two_golden_records_do_not_chain_them(client: TestClient) -> None:
+    """X shares the NPI of one golden record and the CCN of another that does not match the
+    first: X joins one of them, and the two go to a steward instead of merging silently."""
     _systems(client)
     by_npi = send(
         client,
@@ -165,9 +169,14 @@ def test_identifiers_pointing_at_two_golden_records_found_a_new_one(client: Test
         {"source_key": "X", "attributes": {"name": "North", "npi": NPI_B, "ccn": "450001"}},
     )
 
-    golden_id = both["results"][0]["golden_id"]
-    assert golden_id not in {by_npi["results"][0]["golden_id"], by_ccn["results"][0]["golden_id"]}
-    assert "ambiguous_identity" in [i["code"] for i in both["results"][0]["issues"]]
+    pair = {by_npi["results"][0]["golden_id"], by_ccn["results"][0]["golden_id"]}
+    assert both["results"][0]["golden_id"] in pair
+    assert both["results"][0]["match"]["decision"] == "joined"
+    candidates = client.get("/api/v1/match/candidates", params={"domain": "location"}).json()
+    assert [
+        ({c["left_golden_id"], c["right_golden_id"]}, c["kind"], c["reason"])
+        for c in candidates["candidates"]
+    ] == [(pair, "golden_golden", "chain_guard")]
 
 
 def test_corrected_identifier_moves_a_record_and_the_old_id_resolves(client: TestClient) -> None:

@@ -1,0 +1,52 @@
+"""Blocking: which pairs are worth comparing. Several rules, unioned.
+
+A rule's key joins one value of each of its features; a record gets every combination, so a
+record with two formal forms of its first name ("BILL" → BILL, WILLIAM) sits in both blocks.
+The same keys serve the hub's blocking index (one record against the database) and a whole
+file in memory, so both modes see the same candidate pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import combinations, product
+
+from matching.features import MatchRecord
+from matching.settings import MatchSettings
+
+# A block this large is a common value (a shared phone, "SMITH J"), not evidence: its pairs are
+# left to the other rules rather than compared all against all.
+DEFAULT_MAX_BLOCK = 200
+
+
+def blocking_keys(settings: MatchSettings, record: MatchRecord) -> frozenset[str]:
+    keys: set[str] = set()
+    for rule in settings.blocking:
+        values = [record.values(feature) for feature in rule.features]
+        if any(not v for v in values):
+            continue
+        for combo in product(*values):
+            keys.add(f"{rule.name}:" + "|".join(combo))
+    return frozenset(keys)
+
+
+def candidate_pairs(
+    settings: MatchSettings,
+    records: Iterable[MatchRecord],
+    *,
+    max_block: int = DEFAULT_MAX_BLOCK,
+) -> Iterator[tuple[str, str]]:
+    """Every pair of record keys sharing a blocking key, each once, ``(smaller, larger)``."""
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        for key in blocking_keys(settings, record):
+            blocks[key].append(record.key)
+    seen: set[tuple[str, str]] = set()
+    for members in blocks.values():
+        if len(members) > max_block:
+            continue
+        for a, b in combinations(sorted(set(members)), 2):
+            if (a, b) not in seen:
+                seen.add((a, b))
+                yield a, b

@@ -1,0 +1,100 @@
+"""Comparisons: which level two feature values reach, and with what similarity.
+
+Levels are tried in order; the first one the values reach is the outcome. A record with no value
+for the feature gives the implicit ``missing`` outcome (weight 0: absence is no evidence). When
+either side holds several values, the best outcome over all value pairs counts.
+
+>>> from matching.settings import Comparison, Level
+>>> surname = Comparison(name="surname", feature="last", levels=(
+...     Level(label="exact", kind="exact", m=0.9, u=0.01),
+...     Level(label="jw>=0.92", kind="jaro_winkler", threshold=0.92, m=0.07, u=0.02),
+...     Level(label="else", kind="else", m=0.03, u=0.97),
+... ))
+>>> compare(surname, ("JOHNSON",), ("JOHNSTON",)).level_label
+'jw>=0.92'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+
+from matching.features import FeatureValues
+from matching.settings import Comparison, Level
+
+MISSING = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The level two records reached on one comparison; ``level`` is -1 when a value is missing."""
+
+    level: int
+    level_label: str
+    left: str | None
+    right: str | None
+    similarity: float | None = None
+
+
+def _reaches(level: Level, a: str, b: str) -> tuple[bool, float | None]:
+    kind = level.kind
+    threshold = level.threshold if level.threshold is not None else 0.0
+    if kind == "exact":
+        return a == b, None
+    if kind == "jaro_winkler":
+        score = JaroWinkler.similarity(a, b)
+        return score >= threshold, score
+    if kind == "levenshtein":
+        distance = Levenshtein.distance(a, b)
+        return distance <= threshold, float(distance)
+    if kind == "token_set":
+        score = fuzz.token_set_ratio(a, b) / 100.0
+        return score >= threshold, score
+    if kind == "token_sort":
+        score = fuzz.token_sort_ratio(a, b) / 100.0
+        return score >= threshold, score
+    if kind == "initial":
+        # "J" against "JOHN": a bare initial agrees with any name it begins.
+        return (len(a) == 1 or len(b) == 1) and a[0] == b[0], None
+    if kind == "date_transposed":
+        return _date_typo(a, b), None
+    if kind == "date_same_year":
+        return a[:4] == b[:4], None
+    if kind == "numeric_within":
+        try:
+            return abs(float(a) - float(b)) <= threshold, abs(float(a) - float(b))
+        except ValueError:
+            return False, None
+    return True, None  # "else"
+
+
+def _date_typo(a: str, b: str) -> bool:
+    """ISO dates that differ by a swapped day and month, or by one mistyped or swapped digit."""
+    if len(a) != 10 or len(b) != 10:
+        return False
+    ya, ma, da = a[:4], a[5:7], a[8:10]
+    yb, mb, db = b[:4], b[5:7], b[8:10]
+    if ya == yb and ma == db and da == mb:
+        return True
+    return DamerauLevenshtein.distance(a.replace("-", ""), b.replace("-", "")) <= 1
+
+
+def compare(comparison: Comparison, left: FeatureValues, right: FeatureValues) -> Outcome:
+    if not left or not right:
+        return Outcome(MISSING, "missing", left[0] if left else None, right[0] if right else None)
+    best: Outcome | None = None
+    for a in left:
+        for b in right:
+            for index, level in enumerate(comparison.levels):
+                if best is not None and index >= best.level:
+                    break
+                reached, similarity = _reaches(level, a, b)
+                if reached:
+                    best = Outcome(index, level.label, a, b, similarity)
+                    break
+            if best is not None and best.level == 0:
+                return best
+    assert best is not None, "the last level is 'else' and always reached"
+    return best

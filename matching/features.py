@@ -1,0 +1,253 @@
+"""Match features: the values a record is blocked and compared on, derived by named transforms.
+
+A feature value is always a tuple of strings: empty when the record has nothing to compare,
+several when the attribute is multi-valued (licences) or the transform yields alternatives (the
+formal names a nickname stands for). Comparisons take the best outcome over all value pairs.
+
+>>> from matching.settings import FeatureSpec
+>>> spec = FeatureSpec(name="first", attribute="first_name", transform="given_name")
+>>> derive(spec, {"first_name": "Bill"}, frozenset())
+('BILL', 'WILLIAM')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from types import MappingProxyType
+from typing import Any
+
+from matching.settings import FeatureSpec, MatchSettings
+from matching.standardise.items import clean_part_number, normalise_item_description
+from matching.standardise.nicknames import given_name_forms
+from matching.standardise.organisations import manufacturer_key, organisation_key
+from matching.standardise.phonetic import nysiis
+from matching.standardise.text import collapse_whitespace, strip_accents
+
+FeatureValues = tuple[str, ...]
+Transform = Callable[[Any], Iterable[str]]
+
+_NON_DIGITS = re.compile(r"\D")
+_NON_ALNUM = re.compile(r"[^0-9A-Z ]")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    """A record as matching sees it: an opaque key and its feature values."""
+
+    key: str
+    features: Mapping[str, FeatureValues]
+
+    def values(self, feature: str) -> FeatureValues:
+        return self.features.get(feature, ())
+
+
+def _text(value: Any) -> str:
+    return collapse_whitespace(strip_accents(str(value))).upper()
+
+
+def _upper(value: Any) -> Iterable[str]:
+    text = _text(value)
+    return (text,) if text else ()
+
+
+def _alnum(value: Any) -> Iterable[str]:
+    text = collapse_whitespace(_NON_ALNUM.sub(" ", _text(value).replace("'", "")))
+    return (text,) if text else ()
+
+
+def _digits(value: Any) -> Iterable[str]:
+    digits = _NON_DIGITS.sub("", str(value))
+    return (digits,) if digits else ()
+
+
+def _given_name(value: Any) -> Iterable[str]:
+    return sorted(given_name_forms(str(value)))
+
+
+def _nysiis(value: Any) -> Iterable[str]:
+    # Each word of a compound surname ("Garcia Lopez") gets its own key, so either can block.
+    words = _alnum(value)
+    return sorted({key for text in words for key in map(nysiis, text.split()) if key})
+
+
+def _initial(value: Any) -> Iterable[str]:
+    text = _text(value)
+    return (text[0],) if text else ()
+
+
+def _prefix4(value: Any) -> Iterable[str]:
+    return tuple(text[:4] for text in _alnum(value))
+
+
+def _date(value: Any) -> Iterable[str]:
+    text = str(value)[:10]
+    return (text,) if len(text) == 10 else ()
+
+
+def _year(value: Any) -> Iterable[str]:
+    return tuple(text[:4] for text in _date(value))
+
+
+def _zip5(value: Any) -> Iterable[str]:
+    digits = _NON_DIGITS.sub("", str(value))[:5]
+    return (digits,) if len(digits) == 5 else ()
+
+
+def _phone_local(value: Any) -> Iterable[str]:
+    # E.164 "+15125550142" -> "5125550142": comparisons and blocking ignore the country code.
+    digits = _NON_DIGITS.sub("", str(value))
+    return (digits[-10:],) if len(digits) >= 10 else ()
+
+
+def _email(value: Any) -> Iterable[str]:
+    text = str(value).strip().lower()
+    return (text,) if "@" in text else ()
+
+
+def _email_local(value: Any) -> Iterable[str]:
+    local = str(value).strip().lower().split("@")[0]
+    local = re.sub(r"[^a-z0-9]", "", local.split("+")[0])
+    return (local,) if local else ()
+
+
+def _organisation(value: Any) -> Iterable[str]:
+    key = organisation_key(str(value))
+    return (key,) if key else ()
+
+
+def _organisation_first_word(value: Any) -> Iterable[str]:
+    key = organisation_key(str(value))
+    return (key.split()[0],) if key else ()
+
+
+def _manufacturer(value: Any) -> Iterable[str]:
+    key = manufacturer_key(str(value))
+    return (key,) if key else ()
+
+
+def _item_description(value: Any) -> Iterable[str]:
+    text = normalise_item_description(str(value))
+    return (text,) if text else ()
+
+
+def _part_number(value: Any) -> Iterable[str]:
+    text = clean_part_number(str(value))
+    return (text,) if text else ()
+
+
+def _license(value: Any) -> Iterable[str]:
+    if isinstance(value, Mapping):
+        state = _text(value.get("state") or "")
+        number = re.sub(r"[^0-9A-Z]", "", _text(value.get("number") or ""))
+        return (f"{state}|{number}",) if state and number else ()
+    return _upper(value)
+
+
+def _street(value: Any) -> Iterable[str]:
+    return _alnum(value)
+
+
+TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
+    {
+        "upper": _upper,
+        "alnum": _alnum,
+        "digits": _digits,
+        "given_name": _given_name,
+        "nysiis": _nysiis,
+        "initial": _initial,
+        "prefix4": _prefix4,
+        "date": _date,
+        "year": _year,
+        "zip5": _zip5,
+        "phone": _phone_local,
+        "email": _email,
+        "email_local": _email_local,
+        "organisation": _organisation,
+        "organisation_first_word": _organisation_first_word,
+        "manufacturer": _manufacturer,
+        "item_description": _item_description,
+        "part_number": _part_number,
+        "license": _license,
+        "street": _street,
+    }
+)
+
+
+def _reach(attributes: Mapping[str, Any], path: str) -> list[Any]:
+    """The values at ``path``; lists (multi-valued attributes) are walked element by element."""
+    current: list[Any] = [attributes]
+    for part in path.split("."):
+        following: list[Any] = []
+        for node in current:
+            if isinstance(node, Mapping):
+                child = node.get(part)
+                if isinstance(child, list | tuple):
+                    following.extend(child)
+                elif child is not None and child != "":
+                    following.append(child)
+        current = following
+    return current
+
+
+def _derive_one(
+    path: str,
+    transform: Transform,
+    attributes: Mapping[str, Any],
+    valid_only: bool,
+    invalid_attributes: frozenset[str],
+) -> list[str]:
+    if valid_only and path.split(".")[0] in invalid_attributes:
+        return []
+    out: dict[str, None] = {}
+    for value in _reach(attributes, path):
+        for derived in transform(value):
+            if derived:
+                out[derived] = None
+    return list(out)
+
+
+def derive(
+    spec: FeatureSpec, attributes: Mapping[str, Any], invalid_attributes: frozenset[str]
+) -> FeatureValues:
+    transform = TRANSFORMS[spec.transform]
+    parts = [
+        _derive_one(path, transform, attributes, spec.valid_only, invalid_attributes)
+        for path in spec.attribute.split("+")
+    ]
+    if any(not values for values in parts):
+        return ()
+    return tuple(dict.fromkeys("|".join(combo) for combo in product(*parts)))
+
+
+def mask(value: str | None) -> str | None:
+    """How a sensitive value appears in explanations: its last four characters."""
+    if value is None:
+        return None
+    return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+def match_record(
+    settings: MatchSettings,
+    key: str,
+    attributes: Mapping[str, Any],
+    invalid_attributes: Iterable[str] = (),
+) -> MatchRecord:
+    """Derive every feature the settings name from a record's standardised attributes.
+
+    ``invalid_attributes`` names the attributes standardisation flagged (an NPI failing its check
+    digit); features marked ``valid_only`` ignore them.
+    """
+    invalid = frozenset(invalid_attributes)
+    return MatchRecord(
+        key,
+        MappingProxyType(
+            {spec.name: derive(spec, attributes, invalid) for spec in settings.features}
+        ),
+    )
+
+
+def unknown_transforms(specs: Sequence[FeatureSpec]) -> list[str]:
+    return sorted({spec.transform for spec in specs if spec.transform not in TRANSFORMS})

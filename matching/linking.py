@@ -1,0 +1,77 @@
+"""Batch linking: a whole file of records, blocked, scored and clustered in memory.
+
+The hub's incremental path (one record against its blocking index in the database) and this
+path call the same functions over the same neighbourhoods, so they reach the same clusters:
+a neighbourhood is a connected component of the pairs that at least reach review (plus the
+stewards' must-links), and each is clustered on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from matching.blocking import candidate_pairs
+from matching.clustering import (
+    NO_CONSTRAINTS,
+    Clustering,
+    Constraints,
+    Pair,
+    Verdict,
+    cluster,
+    components,
+    pair_key,
+    verdict,
+)
+from matching.features import MatchRecord
+from matching.scoring import PairScore, score_pair
+from matching.settings import MatchSettings
+
+
+def linking_edges(
+    settings: MatchSettings, scores: Iterable[PairScore], constraints: Constraints
+) -> list[Pair]:
+    """The pairs that tie records into one neighbourhood: review or better, and must-links."""
+    edges = [
+        pair_key(s.left, s.right)
+        for s in scores
+        if verdict(settings, s) in (Verdict.MATCH, Verdict.REVIEW)
+    ]
+    return edges + sorted(constraints.must_link)
+
+
+@dataclass(slots=True)
+class LinkResult:
+    clustering: Clustering
+    scores: dict[Pair, PairScore] = field(default_factory=dict)
+    compared_pairs: int = 0
+
+
+def link(
+    settings: MatchSettings,
+    records: Sequence[MatchRecord],
+    constraints: Constraints = NO_CONSTRAINTS,
+) -> LinkResult:
+    by_key = {r.key: r for r in records}
+    scores: dict[Pair, PairScore] = {}
+    for a, b in candidate_pairs(settings, records):
+        scores[(a, b)] = score_pair(settings, by_key[a], by_key[b])
+    must = Constraints(
+        frozenset(p for p in constraints.must_link if p[0] in by_key and p[1] in by_key),
+        constraints.cannot_link,
+    )
+    combined = Clustering(clusters=[])
+    for component in components(by_key, linking_edges(settings, scores.values(), must)):
+        members = set(component)
+        part = cluster(
+            settings,
+            [by_key[k] for k in component],
+            {p: s for p, s in scores.items() if p[0] in members and p[1] in members},
+            must,
+        )
+        combined.clusters.extend(part.clusters)
+        combined.candidates.extend(part.candidates)
+        combined.blocked.extend(part.blocked)
+        combined.merged_by.update(part.merged_by)
+    combined.clusters.sort()
+    return LinkResult(combined, scores, len(scores))

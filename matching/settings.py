@@ -1,0 +1,210 @@
+"""Match settings: what a domain's records are compared on, and how much each outcome counts.
+
+A :class:`MatchSettings` is plain data that round-trips to JSON, so a governance team can read,
+diff and version it, and every decision can name the exact settings that produced it:
+
+* ``features``: values derived from a record's standardised attributes (a phonetic key of the
+  surname, the formal forms of a nickname, an organisation name without "Inc") by named
+  transforms from :data:`matching.features.TRANSFORMS`;
+* ``blocking``: rules whose keys select the candidate pairs worth comparing; several rules are
+  unioned, so a pair needs to share the keys of only one of them;
+* ``comparisons``: per feature, ordered levels from the most to the least similar; the first level
+  the two values reach is the outcome. Each level carries Fellegi–Sunter ``m`` (probability of
+  that outcome among true matches) and ``u`` (among non-matches);
+* ``thresholds`` on the match weight (log2 of the odds): auto-match, review, and below review a
+  non-match;
+* hard rules: ``cannot_link`` features (two different valid NPIs are two different providers)
+  and ``decisive`` features (an identical valid NPI is a match unless a steward said otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LevelKind = Literal[
+    "exact",
+    "jaro_winkler",
+    "levenshtein",
+    "token_set",
+    "token_sort",
+    "initial",
+    "date_transposed",
+    "date_same_year",
+    "numeric_within",
+    "else",
+]
+
+# A level's weight never exceeds this magnitude, so one comparison cannot decide on its own
+# unless the settings declare it decisive.
+MAX_LEVEL_WEIGHT = 20.0
+_PROBABILITY_FLOOR = 1e-6
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeatureSpec(_Model):
+    """A value derived from an attribute.
+
+    ``address.zip`` reaches into a structured value; ``legal_entity+code`` joins two attributes
+    into one composite value ("E01|4410").
+    """
+
+    name: str
+    attribute: str
+    transform: str = "upper"
+    # Drop the value when standardisation flagged the attribute invalid (a failed check digit):
+    # an invalid identifier is kept on the record but is no evidence of identity.
+    valid_only: bool = False
+    # Shown masked in explanations (an SSN's last four digits only).
+    sensitive: bool = False
+
+
+class Level(_Model):
+    """One outcome of a comparison. ``threshold`` means what ``kind`` says it means."""
+
+    label: str
+    kind: LevelKind
+    threshold: float | None = None
+    m: float = Field(gt=0, le=1)
+    u: float = Field(gt=0, le=1)
+    # Exact agreement on a common value (a shared surname, a group practice's phone) is weaker
+    # evidence than on a rare one: with this set, ``u`` becomes the value's own frequency.
+    tf_adjust: bool = False
+
+    @property
+    def weight(self) -> float:
+        return _clamp(math.log2(self.m / self.u))
+
+
+class Comparison(_Model):
+    name: str
+    feature: str
+    levels: tuple[Level, ...]
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _ends_with_else(self) -> Comparison:
+        if not self.levels or self.levels[-1].kind != "else":
+            raise ValueError(f"comparison {self.name!r}: the last level must be kind 'else'")
+        if len({level.label for level in self.levels}) != len(self.levels):
+            raise ValueError(f"comparison {self.name!r}: level labels must be unique")
+        return self
+
+
+class BlockingRule(_Model):
+    """Records sharing the values of all ``features`` (one value each, any combination) pair up."""
+
+    name: str
+    features: tuple[str, ...]
+
+
+class Thresholds(_Model):
+    auto_match: float
+    review: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.review > self.auto_match:
+            raise ValueError("thresholds: review must not exceed auto_match")
+        return self
+
+
+class TermFrequencies(_Model):
+    """Relative frequency of the most common values of a feature, from the hub's own data."""
+
+    feature: str
+    values: dict[str, float]
+    # Frequency used for a value not in ``values``: the rarest listed one, or 1 / records.
+    floor: float
+
+
+class Training(_Model):
+    """How the current ``m`` and ``u`` were estimated, for the audit trail."""
+
+    records: int
+    random_pairs: int
+    blocked_pairs: int
+    em_iterations: int
+    converged: bool
+    labelled_pairs: int = 0
+    proportion_matched: float
+
+
+class MatchSettings(_Model):
+    domain: str
+    version: str
+    description: str = ""
+    # Prior probability that two records of a blocked candidate pair are the same thing.
+    prior: float = Field(gt=0, lt=1)
+    features: tuple[FeatureSpec, ...]
+    blocking: tuple[BlockingRule, ...]
+    comparisons: tuple[Comparison, ...]
+    thresholds: Thresholds
+    cannot_link: tuple[str, ...] = ()
+    decisive: tuple[str, ...] = ()
+    max_cluster_size: int = Field(default=50, ge=2)
+    # Two clusters join along a strong edge only if every pair across them is a match, or in
+    # the review band with no comparison weighing this much or less against it (a different
+    # birth date, a JR against a SR). Missing data is tolerated; contrary evidence is not.
+    contradiction_weight: float = -3.0
+    term_frequencies: tuple[TermFrequencies, ...] = ()
+    training: Training | None = None
+
+    @model_validator(mode="after")
+    def _features_exist(self) -> MatchSettings:
+        names = [f.name for f in self.features]
+        if len(set(names)) != len(names):
+            raise ValueError("features: names must be unique")
+        known = set(names)
+        used = [
+            *(f for rule in self.blocking for f in rule.features),
+            *(c.feature for c in self.comparisons),
+            *self.cannot_link,
+            *self.decisive,
+            *(t.feature for t in self.term_frequencies),
+        ]
+        unknown = sorted({f for f in used if f not in known})
+        if unknown:
+            raise ValueError(f"unknown features referenced: {', '.join(unknown)}")
+        return self
+
+    @property
+    def prior_weight(self) -> float:
+        return math.log2(self.prior / (1 - self.prior))
+
+    def feature(self, name: str) -> FeatureSpec:
+        for spec in self.features:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def term_frequencies_of(self, feature: str) -> TermFrequencies | None:
+        for table in self.term_frequencies:
+            if table.feature == feature:
+                return table
+        return None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchSettings:
+        return cls.model_validate_json(text)
+
+
+def probability(weight: float) -> float:
+    """Match probability of a total match weight (log2 odds)."""
+    return 1.0 / (1.0 + math.pow(2.0, -weight))
+
+
+def bounded_probability(p: float) -> float:
+    return min(max(p, _PROBABILITY_FLOOR), 1 - _PROBABILITY_FLOOR)
+
+
+def _clamp(weight: float) -> float:
+    return max(-MAX_LEVEL_WEIGHT, min(MAX_LEVEL_WEIGHT, weight))

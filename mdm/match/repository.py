@@ -1,0 +1,325 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable, Sequence
+
+from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from mdm.models import (
+    BlockingKey,
+    CandidateStatus,
+    GoldenRecord,
+    MatchCandidate,
+    MatchDecision,
+    MatchPair,
+    MatchRuleSet,
+    PairVerdict,
+    RuleSetStatus,
+    SourceRecord,
+    SourceRecordStatus,
+    SourceSystem,
+    StewardLink,
+)
+
+_CHUNK = 500
+
+
+def _chunks(values: Sequence[int] | Sequence[str]) -> Iterable[Sequence[int] | Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def hash_key(domain: str, key: str) -> str:
+    return hashlib.blake2b(f"{domain}|{key}".encode(), digest_size=16).hexdigest()
+
+
+def lock_keys(session: Session, hashes: Iterable[str]) -> None:
+    """Serialise concurrent matching in one neighbourhood (PostgreSQL advisory locks).
+
+    Two API processes matching records that share a blocking key would each miss the other's
+    uncommitted record and found two golden records. Sorted order prevents deadlocks; SQLite's
+    single writer needs nothing.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for digest in sorted(set(hashes)):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:k)"),
+            {"k": int.from_bytes(bytes.fromhex(digest)[:8], "big", signed=True)},
+        )
+
+
+def replace_blocking_keys(
+    session: Session, *, record_id: int, domain: str, hashes: Collection[str]
+) -> None:
+    session.execute(delete(BlockingKey).where(BlockingKey.source_record_id == record_id))
+    session.add_all(
+        BlockingKey(domain=domain, key_hash=h, source_record_id=record_id) for h in sorted(hashes)
+    )
+
+
+def records_sharing_keys(
+    session: Session, *, domain: str, hashes: Collection[str], max_block: int
+) -> set[int]:
+    """Records in any of these blocks, skipping blocks larger than ``max_block``."""
+    if not hashes:
+        return set()
+    found: set[int] = set()
+    for chunk in _chunks(sorted(hashes)):
+        sizes = session.execute(
+            select(BlockingKey.key_hash, func.count())
+            .where(BlockingKey.domain == domain, BlockingKey.key_hash.in_(chunk))
+            .group_by(BlockingKey.key_hash)
+        ).all()
+        usable = [h for h, n in sizes if n <= max_block]
+        if usable:
+            found.update(
+                session.scalars(
+                    select(BlockingKey.source_record_id).where(
+                        BlockingKey.domain == domain, BlockingKey.key_hash.in_(usable)
+                    )
+                )
+            )
+    return found
+
+
+def delete_pairs_of(session: Session, record_id: int) -> None:
+    session.execute(
+        delete(MatchPair).where(
+            or_(MatchPair.record_a_id == record_id, MatchPair.record_b_id == record_id)
+        )
+    )
+
+
+def delete_pairs_of_domain(session: Session, domain: str) -> None:
+    session.execute(delete(MatchPair).where(MatchPair.domain == domain))
+
+
+def delete_blocking_keys_of(session: Session, record_id: int) -> None:
+    session.execute(delete(BlockingKey).where(BlockingKey.source_record_id == record_id))
+
+
+def add_pairs(session: Session, pairs: Sequence[MatchPair]) -> None:
+    session.add_all(pairs)
+    session.flush()
+
+
+def linked_pairs(session: Session, record_ids: Collection[int]) -> Sequence[MatchPair]:
+    """Match or review pairs touching any of these records: the edges of a neighbourhood."""
+    out: list[MatchPair] = []
+    ids = sorted(record_ids)
+    for chunk in _chunks(ids):
+        out.extend(
+            session.scalars(
+                select(MatchPair).where(
+                    MatchPair.verdict.in_([PairVerdict.MATCH, PairVerdict.REVIEW]),
+                    or_(MatchPair.record_a_id.in_(chunk), MatchPair.record_b_id.in_(chunk)),
+                )
+            )
+        )
+    return out
+
+
+def pairs_among(session: Session, record_ids: Collection[int]) -> Sequence[MatchPair]:
+    ids = sorted(record_ids)
+    out: list[MatchPair] = []
+    for chunk in _chunks(ids):
+        out.extend(session.scalars(select(MatchPair).where(MatchPair.record_a_id.in_(chunk))))
+    wanted = set(ids)
+    return [p for p in out if p.record_b_id in wanted]
+
+
+def steward_links_touching(session: Session, record_ids: Collection[int]) -> Sequence[StewardLink]:
+    ids = sorted(record_ids)
+    out: dict[int, StewardLink] = {}
+    for chunk in _chunks(ids):
+        for link in session.scalars(
+            select(StewardLink).where(
+                or_(StewardLink.record_a_id.in_(chunk), StewardLink.record_b_id.in_(chunk))
+            )
+        ):
+            out[link.id] = link
+    return list(out.values())
+
+
+def add_steward_link(session: Session, link: StewardLink) -> None:
+    session.add(link)
+    session.flush()
+
+
+def steward_link(session: Session, a: int, b: int) -> StewardLink | None:
+    low, high = min(a, b), max(a, b)
+    return session.scalar(
+        select(StewardLink).where(StewardLink.record_a_id == low, StewardLink.record_b_id == high)
+    )
+
+
+def steward_links_of_domain(session: Session, domain: str) -> Sequence[StewardLink]:
+    return session.scalars(select(StewardLink).where(StewardLink.domain == domain)).all()
+
+
+def record_by_key(
+    session: Session, *, source_code: str, domain: str, source_key: str
+) -> SourceRecord | None:
+    return session.scalar(
+        select(SourceRecord)
+        .join(SourceSystem, SourceSystem.id == SourceRecord.source_system_id)
+        .where(
+            SourceSystem.code == source_code,
+            SourceRecord.domain == domain,
+            SourceRecord.source_key == source_key,
+        )
+    )
+
+
+def records(session: Session, record_ids: Collection[int]) -> list[SourceRecord]:
+    out: list[SourceRecord] = []
+    for chunk in _chunks(sorted(record_ids)):
+        out.extend(session.scalars(select(SourceRecord).where(SourceRecord.id.in_(chunk))))
+    return sorted(out, key=lambda r: r.id)
+
+
+def matchable_members(session: Session, golden_ids: Collection[str]) -> list[SourceRecord]:
+    """Members that take part in matching: not deleted."""
+    out: list[SourceRecord] = []
+    for chunk in _chunks(sorted(golden_ids)):
+        out.extend(
+            session.scalars(
+                select(SourceRecord).where(
+                    SourceRecord.golden_id.in_(chunk),
+                    SourceRecord.status != SourceRecordStatus.DELETED,
+                )
+            )
+        )
+    return out
+
+
+def matchable_records_of_domain(session: Session, domain: str) -> Sequence[SourceRecord]:
+    return session.scalars(
+        select(SourceRecord)
+        .where(SourceRecord.domain == domain, SourceRecord.status != SourceRecordStatus.DELETED)
+        .order_by(SourceRecord.id)
+    ).all()
+
+
+def member_count(session: Session, golden_id: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(SourceRecord)
+            .where(SourceRecord.golden_id == golden_id)
+        )
+        or 0
+    )
+
+
+def golden_created(session: Session, golden_ids: Collection[str]) -> dict[str, tuple[str, str]]:
+    """Golden ID -> (created_at ISO, ID): the older golden record keeps its ID in a merge."""
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in _chunks(sorted(golden_ids)):
+        for gid, created in session.execute(
+            select(GoldenRecord.id, GoldenRecord.created_at).where(GoldenRecord.id.in_(chunk))
+        ):
+            out[gid] = (created.isoformat(), gid)
+    return out
+
+
+def open_candidates_touching(
+    session: Session, golden_ids: Collection[str]
+) -> Sequence[MatchCandidate]:
+    out: dict[int, MatchCandidate] = {}
+    for chunk in _chunks(sorted(golden_ids)):
+        for candidate in session.scalars(
+            select(MatchCandidate).where(
+                MatchCandidate.status.in_([CandidateStatus.OPEN, CandidateStatus.DEFERRED]),
+                or_(
+                    MatchCandidate.left_golden_id.in_(chunk),
+                    MatchCandidate.right_golden_id.in_(chunk),
+                ),
+            )
+        ):
+            out[candidate.id] = candidate
+    return sorted(out.values(), key=lambda c: c.id)
+
+
+def add_candidate(session: Session, candidate: MatchCandidate) -> None:
+    session.add(candidate)
+    session.flush()
+
+
+def candidate(session: Session, candidate_id: int) -> MatchCandidate | None:
+    return session.get(MatchCandidate, candidate_id)
+
+
+def candidates_page(
+    session: Session,
+    *,
+    domain: str | None,
+    status: CandidateStatus | None,
+    after_id: int | None,
+    limit: int,
+) -> Sequence[MatchCandidate]:
+    stmt = select(MatchCandidate).order_by(MatchCandidate.id).limit(limit)
+    if domain:
+        stmt = stmt.where(MatchCandidate.domain == domain)
+    if status is not None:
+        stmt = stmt.where(MatchCandidate.status == status)
+    if after_id:
+        stmt = stmt.where(MatchCandidate.id > after_id)
+    return session.scalars(stmt).all()
+
+
+def candidate_counts(session: Session) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for domain, status, n in session.execute(
+        select(MatchCandidate.domain, MatchCandidate.status, func.count()).group_by(
+            MatchCandidate.domain, MatchCandidate.status
+        )
+    ):
+        out.setdefault(domain, {})[str(status.value)] = n
+    return out
+
+
+def add_decision(session: Session, decision: MatchDecision) -> None:
+    session.add(decision)
+
+
+def decisions_of(session: Session, record_id: int) -> Sequence[MatchDecision]:
+    return session.scalars(
+        select(MatchDecision)
+        .where(MatchDecision.source_record_id == record_id)
+        .order_by(MatchDecision.id)
+    ).all()
+
+
+def active_rule_set(session: Session, domain: str) -> MatchRuleSet | None:
+    return session.scalar(
+        select(MatchRuleSet).where(
+            MatchRuleSet.domain == domain, MatchRuleSet.status == RuleSetStatus.ACTIVE
+        )
+    )
+
+
+def rule_set(session: Session, version: str) -> MatchRuleSet | None:
+    return session.scalar(select(MatchRuleSet).where(MatchRuleSet.version == version))
+
+
+def rule_sets(session: Session, domain: str | None) -> Sequence[MatchRuleSet]:
+    stmt = select(MatchRuleSet).order_by(MatchRuleSet.id)
+    if domain:
+        stmt = stmt.where(MatchRuleSet.domain == domain)
+    return session.scalars(stmt).all()
+
+
+def add_rule_set(session: Session, rule_set: MatchRuleSet) -> None:
+    session.add(rule_set)
+    session.flush()
+
+
+def retire_active_rule_sets(session: Session, domain: str) -> None:
+    session.execute(
+        update(MatchRuleSet)
+        .where(MatchRuleSet.domain == domain, MatchRuleSet.status == RuleSetStatus.ACTIVE)
+        .values(status=RuleSetStatus.RETIRED)
+    )

@@ -1,0 +1,806 @@
+"""Match records into golden records: incremental (one record against the blocking index) and
+whole-domain (re-match everything, e.g. when a rule set is activated).
+
+For a new or changed record the hub
+
+1. derives its match features and blocking keys, and locks those keys (PostgreSQL);
+2. finds the records sharing a key in the database's blocking index and scores the record
+   against each;
+3. gathers its *neighbourhood*: the records tied to it by pairs that reach review or better, by
+   stewards' must-links, and by shared golden records, transitively;
+4. clusters that neighbourhood with the pure :func:`matching.clustering.cluster`, the same call
+   batch linking makes, so the result does not depend on the order records arrived in;
+5. applies the clusters to golden records: each cluster keeps the golden record that holds most
+   of it (the older one on a tie), records move, emptied golden records are retired into the
+   one that took their records (their IDs keep resolving), and candidates go to stewards.
+
+Every decision stores the score, the explanation and the rule-set version.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from matching.blocking import blocking_keys
+from matching.clustering import (
+    CandidateReason,
+    Clustering,
+    Constraints,
+    Pair,
+    Verdict,
+    cluster,
+    pair_key,
+    verdict,
+)
+from matching.defaults import default_settings
+from matching.features import MatchRecord, match_record
+from matching.linking import link
+from matching.scoring import PairScore, score_pair
+from matching.settings import MatchSettings
+from mdm.audit import service as audit
+from mdm.crosswalk import service as crosswalk
+from mdm.domains import DomainSpec, get_domain
+from mdm.errors import NotFound
+from mdm.golden import service as golden
+from mdm.match import repository
+from mdm.models import (
+    CandidateKind,
+    CandidateStatus,
+    DecisionOutcome,
+    LinkKind,
+    MatchCandidate,
+    MatchDecision,
+    MatchPair,
+    PairVerdict,
+    SourceRecord,
+    StewardLink,
+)
+from mdm.models.base import utcnow
+
+# A neighbourhood larger than this is cut off (and the decision says so): it means a blocking
+# key or a chain of review pairs ties together far more records than one real-world thing has.
+MAX_NEIGHBOURHOOD = 500
+MAX_BLOCK = 200
+
+_settings_cache: dict[str, MatchSettings] = {}
+
+
+# --- rule sets -------------------------------------------------------------------------------
+
+
+def settings_for(session: Session, domain: str) -> MatchSettings:
+    """The domain's active match settings: the active rule set, or the shipped defaults."""
+    row = repository.active_rule_set(session, domain)
+    if row is None:
+        return default_settings(domain)
+    # Versions are immutable, so parsed settings can be reused across requests.
+    cached = _settings_cache.get(row.version)
+    if cached is None:
+        cached = MatchSettings.model_validate(row.settings)
+        _settings_cache[row.version] = cached
+    return cached
+
+
+# --- records as matching sees them -----------------------------------------------------------
+
+
+def record_key(record: SourceRecord) -> str:
+    """A key that does not depend on insertion order (unlike the row ID), for stable tie-breaks."""
+    return f"{record.source_system_id}:{record.source_key}"
+
+
+def invalid_attributes(record: SourceRecord) -> list[str]:
+    out = []
+    for issue in record.quality_issues or []:
+        where = str(issue.get("field", ""))
+        if str(issue.get("code", "")).startswith("invalid_") and where.startswith("attributes."):
+            out.append(where.split(".")[1].split("[")[0])
+    return out
+
+
+def to_match_record(settings: MatchSettings, record: SourceRecord) -> MatchRecord:
+    return match_record(
+        settings, record_key(record), record.attributes or {}, invalid_attributes(record)
+    )
+
+
+# --- the outcome of matching one record ------------------------------------------------------
+
+
+@dataclass(slots=True)
+class MatchOutcome:
+    golden_id: str
+    outcome: DecisionOutcome
+    rule_set_version: str
+    weight: float | None = None
+    candidates: list[int] = field(default_factory=list)
+    summary: str = ""
+
+
+@dataclass(slots=True)
+class _Applied:
+    targets: dict[str, str]  # record key -> golden ID after matching
+    founded: set[str] = field(default_factory=set)
+    moved: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # key -> (old, new)
+    candidate_ids: list[int] = field(default_factory=list)
+
+
+def match(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    record: SourceRecord,
+    actor: str,
+    trigger: str,
+) -> MatchOutcome:
+    """Place a new (not yet added) or changed record; moves golden records as clustering says.
+
+    A new record has ``golden_id`` None and is added to the session here, once its golden record
+    is known, so that a record that joins an existing golden record never founds one first.
+    """
+    settings = settings_for(session, spec.name)
+    incoming = to_match_record(settings, record)
+    hashes = {repository.hash_key(spec.name, k) for k in blocking_keys(settings, incoming)}
+    repository.lock_keys(session, hashes)
+    old_golden = record.golden_id
+
+    candidate_ids = repository.records_sharing_keys(
+        session, domain=spec.name, hashes=hashes, max_block=MAX_BLOCK
+    )
+    if record.id is not None:
+        candidate_ids.discard(record.id)
+    candidates = {r.id: r for r in repository.records(session, candidate_ids) if _matchable(r)}
+    own_scores: dict[int, PairScore] = {
+        rid: score_pair(settings, incoming, to_match_record(settings, r))
+        for rid, r in candidates.items()
+    }
+    seeds = {
+        rid
+        for rid, s in own_scores.items()
+        if verdict(settings, s) in (Verdict.MATCH, Verdict.REVIEW)
+    }
+    if old_golden is not None:
+        seeds |= {m.id for m in repository.matchable_members(session, [old_golden])}
+    if record.id is not None:
+        seeds |= {
+            link.record_b_id if link.record_a_id == record.id else link.record_a_id
+            for link in repository.steward_links_touching(session, [record.id])
+            if link.kind is LinkKind.MUST_LINK
+        }
+        seeds.discard(record.id)
+    hood, truncated = _neighbourhood(session, seeds, exclude=record.id)
+
+    stored = {r.id: r for r in repository.records(session, hood) if _matchable(r)}
+    by_key: dict[str, SourceRecord] = {record_key(r): r for r in stored.values()}
+    inputs = {record_key(r): to_match_record(settings, r) for r in stored.values()}
+    scores: dict[Pair, PairScore] = {}
+    key_of = {rid: record_key(r) for rid, r in stored.items()}
+    for pair in repository.pairs_among(session, stored.keys()):
+        if record.id in (pair.record_a_id, pair.record_b_id):
+            continue
+        left, right = sorted((key_of[pair.record_a_id], key_of[pair.record_b_id]))
+        scores[(left, right)] = score_pair(settings, inputs[left], inputs[right])
+    for rid, score in own_scores.items():
+        if rid in stored:
+            scores[pair_key(score.left, score.right)] = _oriented(score)
+    constraints = steward_constraints(
+        session,
+        [*stored.values(), record],
+        key_of | ({record.id: incoming.key} if record.id else {}),
+    )
+    clustering = cluster(settings, [*inputs.values(), incoming], scores, constraints)
+
+    by_key[incoming.key] = record
+    applied = _apply(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=clustering,
+        records=by_key,
+        incoming=incoming.key,
+        actor=actor,
+        trigger=trigger,
+    )
+    _store_pairs(session, settings, record, candidates, own_scores)
+    repository.replace_blocking_keys(session, record_id=record.id, domain=spec.name, hashes=hashes)
+    target = applied.targets[incoming.key]
+    if old_golden is None:
+        outcome = DecisionOutcome.FOUNDED if target in applied.founded else DecisionOutcome.JOINED
+    else:
+        outcome = DecisionOutcome.STAYED if target == old_golden else DecisionOutcome.MOVED
+    merged_by = clustering.merged_by.get(incoming.key)
+    explanation = _explanation(clustering, incoming.key, applied, len(stored), truncated)
+    # Pairs a hard rule refused outright never enter the neighbourhood; say so all the same.
+    shown = {tuple(r["pair"]) for r in explanation["refused"]}
+    for score in sorted(own_scores.values(), key=lambda x: (x.left, x.right)):
+        oriented = _oriented(score)
+        strong = bool(score.decisive) or score.weight >= settings.thresholds.auto_match
+        if score.cannot_link and strong and (oriented.left, oriented.right) not in shown:
+            explanation["refused"].append(
+                {
+                    "rule": "cannot_link:" + ",".join(score.cannot_link),
+                    "pair": [oriented.left, oriented.right],
+                    "summary": score.describe(),
+                }
+            )
+    _decide(
+        session,
+        spec=spec,
+        settings=settings,
+        record=record,
+        golden_id=target,
+        outcome=outcome,
+        merged_by=merged_by,
+        explanation=explanation,
+        actor=actor,
+        trigger=trigger,
+    )
+    for key, (_, new) in sorted(applied.moved.items()):
+        if key == incoming.key:
+            continue
+        _decide(
+            session,
+            spec=spec,
+            settings=settings,
+            record=by_key[key],
+            golden_id=new,
+            outcome=DecisionOutcome.MOVED,
+            merged_by=clustering.merged_by.get(key),
+            explanation=_explanation(clustering, key, applied, len(stored), truncated),
+            actor=actor,
+            trigger=f"re-clustered after {trigger}",
+        )
+    return MatchOutcome(
+        golden_id=target,
+        outcome=outcome,
+        rule_set_version=settings.version,
+        weight=merged_by.weight if merged_by else None,
+        candidates=applied.candidate_ids,
+        summary=merged_by.describe() if merged_by else "no golden record matched",
+    )
+
+
+def forget(
+    session: Session, *, spec: DomainSpec, record: SourceRecord, actor: str, trigger: str
+) -> None:
+    """A deleted record leaves matching; the rest of its golden record is re-clustered."""
+    repository.delete_pairs_of(session, record.id)
+    repository.delete_blocking_keys_of(session, record.id)
+    others = [
+        m for m in repository.matchable_members(session, [record.golden_id]) if m.id != record.id
+    ]
+    if others:
+        recluster(session, spec=spec, records=others, actor=actor, trigger=trigger)
+
+
+def recluster(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    records: Sequence[SourceRecord],
+    actor: str,
+    trigger: str,
+) -> _Applied:
+    """Re-cluster the neighbourhood of ``records`` from the stored pairs."""
+    settings = settings_for(session, spec.name)
+    hood, _ = _neighbourhood(session, {r.id for r in records}, exclude=None)
+    stored = {r.id: r for r in repository.records(session, hood) if _matchable(r)}
+    inputs = {record_key(r): to_match_record(settings, r) for r in stored.values()}
+    key_of = {rid: record_key(r) for rid, r in stored.items()}
+    scores: dict[Pair, PairScore] = {}
+    for pair in repository.pairs_among(session, stored.keys()):
+        left, right = sorted((key_of[pair.record_a_id], key_of[pair.record_b_id]))
+        scores[(left, right)] = score_pair(settings, inputs[left], inputs[right])
+    constraints = steward_constraints(session, list(stored.values()), key_of)
+    clustering = cluster(settings, list(inputs.values()), scores, constraints)
+    return _apply(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=clustering,
+        records={record_key(r): r for r in stored.values()},
+        incoming=None,
+        actor=actor,
+        trigger=trigger,
+    )
+
+
+@dataclass(slots=True)
+class DomainRematch:
+    records: int
+    compared_pairs: int
+    clusters: int
+    moved: int
+    founded: int
+    candidates: int
+
+
+def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -> DomainRematch:
+    """Re-match a whole domain in one batch, as after activating a rule set.
+
+    Rebuilds the blocking index and the stored pairs, links every record in memory with
+    :func:`matching.linking.link` and applies the clusters as the incremental path does.
+    """
+    spec = get_domain(domain)
+    settings = settings_for(session, domain)
+    records = [r for r in repository.matchable_records_of_domain(session, domain) if _matchable(r)]
+    inputs = [to_match_record(settings, r) for r in records]
+    by_key = {record_key(r): r for r in records}
+    constraints = steward_constraints(session, records, {r.id: record_key(r) for r in records})
+    result = link(settings, inputs, constraints)
+    repository.delete_pairs_of_domain(session, domain)
+    rows: list[MatchPair] = []
+    for (a, b), score in result.scores.items():
+        stored = _pair_row(settings, by_key[a], by_key[b], score)
+        if stored is not None:
+            rows.append(stored)
+    repository.add_pairs(session, rows)
+    for record, match_input in zip(records, inputs, strict=True):
+        hashes = {repository.hash_key(domain, k) for k in blocking_keys(settings, match_input)}
+        repository.replace_blocking_keys(session, record_id=record.id, domain=domain, hashes=hashes)
+    applied = _apply(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=result.clustering,
+        records=by_key,
+        incoming=None,
+        actor=actor,
+        trigger=trigger,
+    )
+    for key, (_, new) in sorted(applied.moved.items()):
+        _decide(
+            session,
+            spec=spec,
+            settings=settings,
+            record=by_key[key],
+            golden_id=new,
+            outcome=DecisionOutcome.MOVED,
+            merged_by=result.clustering.merged_by.get(key),
+            explanation=_explanation(result.clustering, key, applied, len(records), False),
+            actor=actor,
+            trigger=trigger,
+        )
+    return DomainRematch(
+        records=len(records),
+        compared_pairs=result.compared_pairs,
+        clusters=len(result.clustering.clusters),
+        moved=len(applied.moved),
+        founded=len(applied.founded),
+        candidates=len(applied.candidate_ids),
+    )
+
+
+# --- stewards' constraints -------------------------------------------------------------------
+
+
+def remember_link(
+    session: Session,
+    *,
+    record_a: SourceRecord,
+    record_b: SourceRecord,
+    kind: LinkKind,
+    actor: str,
+    reason: str,
+) -> StewardLink:
+    """Record that two source records are (must_link) or are never (cannot_link) the same."""
+    low, high = sorted((record_a.id, record_b.id))
+    existing = repository.steward_link(session, low, high)
+    if existing is not None:
+        existing.kind = kind
+        existing.actor = actor
+        existing.reason = reason
+        existing.created_at = utcnow()
+        link_row = existing
+    else:
+        link_row = StewardLink(
+            domain=record_a.domain,
+            record_a_id=low,
+            record_b_id=high,
+            kind=kind,
+            actor=actor,
+            reason=reason,
+            created_at=utcnow(),
+        )
+        repository.add_steward_link(session, link_row)
+    audit.record(
+        session,
+        actor=actor,
+        action=f"steward.{kind.value}",
+        entity_type="source_record_pair",
+        entity_id=f"{low}:{high}",
+        detail={"reason": reason},
+    )
+    return link_row
+
+
+def steward_links(session: Session, domain: str) -> Sequence[StewardLink]:
+    return repository.steward_links_of_domain(session, domain)
+
+
+def decisions_for(
+    session: Session, *, source_code: str, domain: str, source_key: str
+) -> Sequence[MatchDecision]:
+    get_domain(domain)
+    record = repository.record_by_key(
+        session, source_code=source_code, domain=domain, source_key=source_key
+    )
+    if record is None:
+        raise NotFound(
+            f"{source_code} has no {domain} record with key {source_key!r}",
+            code="unknown_source_record",
+        )
+    return repository.decisions_of(session, record.id)
+
+
+def candidate(session: Session, candidate_id: int) -> MatchCandidate:
+    row = repository.candidate(session, candidate_id)
+    if row is None:
+        raise NotFound(f"match candidate #{candidate_id} does not exist", code="unknown_candidate")
+    return row
+
+
+def active_settings(session: Session, domain: str) -> MatchSettings:
+    get_domain(domain)
+    return settings_for(session, domain)
+
+
+def candidates_page(
+    session: Session,
+    *,
+    domain: str | None,
+    status: CandidateStatus | None,
+    after_id: int | None,
+    limit: int,
+) -> Sequence[MatchCandidate]:
+    if domain:
+        get_domain(domain)
+    return repository.candidates_page(
+        session, domain=domain, status=status, after_id=after_id, limit=limit
+    )
+
+
+def candidate_counts(session: Session) -> dict[str, dict[str, int]]:
+    return repository.candidate_counts(session)
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _matchable(record: SourceRecord) -> bool:
+    return record.status.value != "deleted"
+
+
+def _oriented(score: PairScore) -> PairScore:
+    """Scores are symmetric; store them with ``left`` the smaller key, as batch linking does."""
+    if score.left <= score.right:
+        return score
+    return PairScore(
+        score.right,
+        score.left,
+        score.weight,
+        tuple(
+            type(c)(
+                c.comparison,
+                c.right,
+                c.left,
+                c.level,
+                c.level_index,
+                c.weight,
+                c.similarity,
+                c.tf_adjusted,
+            )
+            for c in score.comparisons
+        ),
+        score.prior_weight,
+        score.cannot_link,
+        score.decisive,
+        score.settings_version,
+    )
+
+
+def _neighbourhood(
+    session: Session, seeds: set[int], *, exclude: int | None
+) -> tuple[set[int], bool]:
+    """Records tied to the seeds by review-or-better pairs, must-links and shared goldens."""
+    seen: set[int] = set(seeds)
+    frontier = set(seeds)
+    truncated = False
+    while frontier:
+        found: set[int] = set()
+        for pair in repository.linked_pairs(session, frontier):
+            found |= {pair.record_a_id, pair.record_b_id}
+        for link_row in repository.steward_links_touching(session, frontier):
+            if link_row.kind is LinkKind.MUST_LINK:
+                found |= {link_row.record_a_id, link_row.record_b_id}
+        goldens = {r.golden_id for r in repository.records(session, frontier)}
+        found |= {m.id for m in repository.matchable_members(session, goldens)}
+        if exclude is not None:
+            found.discard(exclude)
+        frontier = found - seen
+        if len(seen) + len(frontier) > MAX_NEIGHBOURHOOD:
+            frontier = set(sorted(frontier)[: max(MAX_NEIGHBOURHOOD - len(seen), 0)])
+            truncated = True
+        seen |= frontier
+        if truncated:
+            break
+    return seen, truncated
+
+
+def steward_constraints(
+    session: Session, records: Iterable[SourceRecord], key_of: Mapping[int, str]
+) -> Constraints:
+    ids = [r.id for r in records if r.id is not None]
+    must: list[Pair] = []
+    cannot: list[Pair] = []
+    for link_row in repository.steward_links_touching(session, ids):
+        a, b = key_of.get(link_row.record_a_id), key_of.get(link_row.record_b_id)
+        if a is None or b is None:
+            continue
+        (must if link_row.kind is LinkKind.MUST_LINK else cannot).append((a, b))
+    return Constraints.of(must, cannot)
+
+
+def _pair_row(
+    settings: MatchSettings, a: SourceRecord, b: SourceRecord, score: PairScore
+) -> MatchPair | None:
+    v = verdict(settings, score)
+    strong = bool(score.decisive) or score.weight >= settings.thresholds.auto_match
+    if v is Verdict.NON_MATCH or (v is Verdict.CANNOT_LINK and not strong):
+        return None
+    low, high = (a, b) if a.id < b.id else (b, a)
+    return MatchPair(
+        domain=a.domain,
+        record_a_id=low.id,
+        record_b_id=high.id,
+        verdict=PairVerdict(v.value),
+        weight=score.weight,
+        explanation=score.as_dict(),
+        rule_set_version=settings.version,
+        scored_at=utcnow(),
+    )
+
+
+def _store_pairs(
+    session: Session,
+    settings: MatchSettings,
+    record: SourceRecord,
+    candidates: Mapping[int, SourceRecord],
+    scores: Mapping[int, PairScore],
+) -> None:
+    repository.delete_pairs_of(session, record.id)
+    rows = [
+        row
+        for rid, score in sorted(scores.items())
+        if (row := _pair_row(settings, record, candidates[rid], score)) is not None
+    ]
+    repository.add_pairs(session, rows)
+
+
+def _apply(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    settings: MatchSettings,
+    clustering: Clustering,
+    records: Mapping[str, SourceRecord],
+    incoming: str | None,
+    actor: str,
+    trigger: str,
+) -> _Applied:
+    current: dict[str, str | None] = {k: r.golden_id for k, r in records.items()}
+    known = {g for g in current.values() if g is not None}
+    age = repository.golden_created(session, known)
+    claimed: set[str] = set()
+    chosen: dict[tuple[str, ...], str | None] = {}
+    # Larger clusters choose first, so a split leaves the golden ID with the bigger part.
+    for members in sorted(clustering.clusters, key=lambda c: (-len(c), c)):
+        counts = Counter(current[k] for k in members if current[k] is not None)
+        options = sorted(
+            (-n, age[g], g) for g, n in counts.items() if g is not None and g not in claimed
+        )
+        target = options[0][2] if options else None
+        if target is not None:
+            claimed.add(target)
+        chosen[members] = target
+    applied = _Applied(targets={})
+    for members, target in chosen.items():
+        if target is None:
+            target = golden.found(session, spec=spec).id
+            applied.founded.add(target)
+            chosen[members] = target
+        for key in members:
+            applied.targets[key] = target
+            if current[key] != target:
+                applied.moved[key] = (current[key], target)
+    gained: dict[str, list[str]] = defaultdict(list)
+    lost: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, (old, new) in applied.moved.items():
+        records[key].golden_id = new
+        gained[new].append(key)
+        if old is not None:
+            lost[old][new] += 1
+    if incoming is not None and records[incoming].id is None:
+        # The new record enters the session only now that its golden record exists.
+        session.add(records[incoming])
+    session.flush()
+    for old, went_to in sorted(lost.items()):
+        if repository.member_count(session, old) == 0:
+            survivor = sorted(went_to.items(), key=lambda item: (-item[1], item[0]))[0][0]
+            golden.retire_into(
+                session,
+                golden_id=old,
+                survivor_id=survivor,
+                actor=actor,
+                reason=f"its records joined {survivor} ({trigger})",
+                match_version=settings.version,
+            )
+            crosswalk.move_downstream_keys(
+                session, from_golden=old, to_golden=survivor, actor=actor
+            )
+        else:
+            golden.refresh(
+                session,
+                golden_id=old,
+                reason="source record left",
+                actor=actor,
+                detail=f"re-clustered after {trigger}",
+                membership_changed=True,
+                match_version=settings.version,
+            )
+    for target, keys in sorted(gained.items()):
+        golden.refresh(
+            session,
+            golden_id=target,
+            reason="source record joined",
+            actor=actor,
+            detail=f"{trigger}: " + ", ".join(sorted(keys)[:10]),
+            membership_changed=True,
+            match_version=settings.version,
+        )
+    applied.candidate_ids = _propose(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=clustering,
+        targets=applied.targets,
+        records=records,
+        touched=set(known) | set(applied.targets.values()),
+    )
+    return applied
+
+
+def _propose(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    settings: MatchSettings,
+    clustering: Clustering,
+    targets: Mapping[str, str],
+    records: Mapping[str, SourceRecord],
+    touched: set[str],
+) -> list[int]:
+    """Open (or refresh) candidates for the clustering's proposals; supersede stale ones."""
+    now = utcnow()
+    existing = {
+        (c.left_golden_id, c.right_golden_id): c
+        for c in repository.open_candidates_touching(session, touched)
+    }
+    kept: set[int] = set()
+    ids: list[int] = []
+    for proposal in clustering.candidates:
+        left_g, right_g = targets[proposal.left[0]], targets[proposal.right[0]]
+        if left_g == right_g:
+            continue
+        best = proposal.best
+        a, b = records[best.left], records[best.right]
+        if targets[best.left] != left_g:
+            a, b = b, a
+        if left_g > right_g:
+            left_g, right_g, a, b = right_g, left_g, b, a
+        # A lone record in the review band asks "does this record belong there?"; a refused
+        # strong link asks whether two established golden records are one.
+        kind = (
+            CandidateKind.RECORD_TO_GOLDEN
+            if proposal.reason is CandidateReason.REVIEW_BAND
+            and min(len(proposal.left), len(proposal.right)) == 1
+            else CandidateKind.GOLDEN_TO_GOLDEN
+        )
+        row = existing.get((left_g, right_g))
+        values: dict[str, Any] = {
+            "kind": kind,
+            "left_record_id": a.id,
+            "right_record_id": b.id,
+            "reason": proposal.reason.value,
+            "weight": best.weight,
+            "probability": best.probability,
+            "threshold_gap": settings.thresholds.auto_match - best.weight,
+            "explanation": best.as_dict(),
+            "rule_set_version": settings.version,
+            "updated_at": now,
+        }
+        if row is None:
+            row = MatchCandidate(
+                domain=spec.name,
+                status=CandidateStatus.OPEN,
+                left_golden_id=left_g,
+                right_golden_id=right_g,
+                created_at=now,
+                **values,
+            )
+            repository.add_candidate(session, row)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+        kept.add(row.id)
+        ids.append(row.id)
+    for row in existing.values():
+        if row.id not in kept:
+            row.status = CandidateStatus.SUPERSEDED
+            row.updated_at = now
+    session.flush()
+    return ids
+
+
+def _explanation(
+    clustering: Clustering, key: str, applied: _Applied, hood: int, truncated: bool
+) -> dict[str, Any]:
+    members = clustering.cluster_of(key)
+    merged_by = clustering.merged_by.get(key)
+    return {
+        "merged_by": merged_by.as_dict() if merged_by else None,
+        "cluster_size": len(members),
+        "neighbourhood": hood,
+        "neighbourhood_truncated": truncated,
+        "candidates": [
+            {
+                "reason": c.reason.value,
+                "weight": round(c.best.weight, 3),
+                "pair": [c.best.left, c.best.right],
+                "summary": c.best.describe(),
+            }
+            for c in clustering.candidates
+            if key in c.left or key in c.right
+        ],
+        "refused": [
+            {"rule": b.rule, "pair": [b.pair.left, b.pair.right], "summary": b.pair.describe()}
+            for b in clustering.blocked
+            if key in (b.pair.left, b.pair.right)
+        ],
+        "candidate_ids": applied.candidate_ids,
+    }
+
+
+def _decide(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    settings: MatchSettings,
+    record: SourceRecord,
+    golden_id: str,
+    outcome: DecisionOutcome,
+    merged_by: PairScore | None,
+    explanation: dict[str, Any],
+    actor: str,
+    trigger: str,
+) -> None:
+    repository.add_decision(
+        session,
+        MatchDecision(
+            domain=spec.name,
+            source_record_id=record.id,
+            golden_id=golden_id,
+            outcome=outcome,
+            weight=merged_by.weight if merged_by else None,
+            explanation=explanation,
+            rule_set_version=settings.version,
+            trigger=trigger[:300],
+            actor=actor,
+            created_at=utcnow(),
+        ),
+    )
