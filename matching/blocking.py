@@ -36,12 +36,18 @@ def candidate_pairs(
     records: Iterable[MatchRecord],
     *,
     max_block: int = DEFAULT_MAX_BLOCK,
+    rules: Iterable[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """Every pair of record keys sharing a blocking key, each once, ``(smaller, larger)``."""
+    """Every pair of record keys sharing a blocking key, each once, ``(smaller, larger)``.
+
+    ``rules`` restricts the blocking to the named rules (training looks at one rule at a time).
+    """
+    wanted = None if rules is None else {f"{name}:" for name in rules}
     blocks: dict[str, list[str]] = defaultdict(list)
     for record in records:
         for key in blocking_keys(settings, record):
-            blocks[key].append(record.key)
+            if wanted is None or key[: key.index(":") + 1] in wanted:
+                blocks[key].append(record.key)
     seen: set[tuple[str, str]] = set()
     for members in blocks.values():
         if len(members) > max_block:

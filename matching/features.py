@@ -67,6 +67,11 @@ def _given_name(value: Any) -> Iterable[str]:
     return sorted(given_name_forms(str(value)))
 
 
+def _given_initials(value: Any) -> Iterable[str]:
+    # "Liz" blocks with "Elizabeth": the initials of every formal form count.
+    return sorted({form[0] for form in given_name_forms(str(value)) if form})
+
+
 def _nysiis(value: Any) -> Iterable[str]:
     # Each word of a compound surname ("Garcia Lopez") gets its own key, so either can block.
     words = _alnum(value)
@@ -158,6 +163,7 @@ TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
         "given_name": _given_name,
         "nysiis": _nysiis,
         "initial": _initial,
+        "given_initials": _given_initials,
         "prefix4": _prefix4,
         "date": _date,
         "year": _year,

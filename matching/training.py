@@ -2,10 +2,13 @@
 
 * ``u`` (how often non-matches reach a level) from random record pairs of the hub's own data:
   almost every random pair is a non-match.
-* ``m`` (how often matches reach a level) by EM over the blocked candidate pairs, ``u`` held fixed
-  (as Splink does), starting from the current settings. Pairs a steward decided enter with their
-  class fixed instead of estimated.
-* The prior: the share of matches EM finds among blocked pairs, scaled to all pairs.
+* ``m`` (how often matches reach a level) by EM, ``u`` held fixed, one blocking rule at a time
+  (as Splink does): the pairs a rule blocks all agree on the attributes it blocks on, so the
+  comparisons of those attributes are left out of that rule's session, and each comparison's
+  ``m`` is the mean over the sessions that could estimate it. Pairs a steward decided enter
+  with their class fixed instead of estimated.
+* The prior: the share of matches among all blocked pairs under the estimated ``m`` and ``u``,
+  scaled to all pairs.
 * Term frequencies of the features whose exact level is frequency-adjusted.
 
 Everything is deterministic for a given seed, and the result is a new :class:`MatchSettings`.
@@ -35,6 +38,8 @@ Pattern = tuple[int, ...]
 _SMOOTHING = 0.5  # added to every level's count, so an unseen level is rare, not impossible
 _MIN_U = 1e-6
 _TF_TOP = 1000
+_MIN_OBSERVED_MATCHES = 5.0
+_MIN_OBSERVED_PAIRS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,24 @@ def estimate_u(
         for i, level in enumerate(pattern(settings, records[a], records[b])):
             if level != MISSING:
                 counts[i][level] += 1
-    return [[max(share, _MIN_U) for share in _level_shares(c)] for c in counts]
+    # A comparison random pairs rarely had values for (an NPI no system sends) keeps its u.
+    return [
+        [max(share, _MIN_U) for share in _level_shares(c)]
+        if sum(c) >= _MIN_OBSERVED_PAIRS
+        else [level.u for level in comparison.levels]
+        for c, comparison in zip(counts, settings.comparisons, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class EMResult:
+    m: list[list[float]]
+    share: float  # of matches among the pairs
+    iterations: int
+    converged: bool
+    # Per comparison, the expected number of matches with a value on both sides: a comparison
+    # a session saw (almost) no matches on learned nothing there.
+    observed: list[float]
 
 
 def estimate_m(
@@ -80,22 +102,21 @@ def estimate_m(
     labelled: Sequence[tuple[Pattern, bool]] = (),
     max_iterations: int,
     tolerance: float,
-) -> tuple[list[list[float]], float, int, bool]:
-    """EM over pattern counts with ``u`` fixed.
-
-    Returns (m, share of matches among the pairs, iterations, converged).
-    """
+    fixed_m: bool = False,
+) -> EMResult:
+    """EM over pattern counts with ``u`` fixed (and ``m`` too when ``fixed_m``: prior only)."""
     m = [[level.m for level in c.levels] for c in settings.comparisons]
+    observed = [0.0 for _ in settings.comparisons]
     share = 0.1
-    total = sum(patterns.values())
+    total = sum(patterns.values()) + len(labelled)
     iterations, converged = 0, False
+    weighted: list[tuple[Pattern, float, bool | None]] = [
+        (p, float(n), None) for p, n in patterns.items()
+    ]
+    weighted += [(p, 1.0, is_match) for p, is_match in labelled]
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported after the loop
         counts = [[0.0] * len(c.levels) for c in settings.comparisons]
         expected_matches = 0.0
-        weighted: list[tuple[Pattern, float, bool | None]] = [
-            (p, float(n), None) for p, n in patterns.items()
-        ]
-        weighted += [(p, 1.0, is_match) for p, is_match in labelled]
         for vector, n, fixed in weighted:
             if fixed is None:
                 log_m = math.log(share) + sum(
@@ -105,13 +126,14 @@ def estimate_m(
                     math.log(u[i][lvl]) for i, lvl in enumerate(vector) if lvl != MISSING
                 )
                 posterior = 1.0 / (1.0 + math.exp(min(700.0, log_u - log_m)))
-                expected_matches += posterior * n
             else:
                 posterior = 1.0 if fixed else 0.0
+            expected_matches += posterior * n
             for i, lvl in enumerate(vector):
                 if lvl != MISSING:
                     counts[i][lvl] += posterior * n
-        new_m = [_level_shares(c) for c in counts]
+        observed = [sum(c) for c in counts]
+        new_m = m if fixed_m else [_level_shares(c) for c in counts]
         new_share = bounded_probability(expected_matches / total) if total else share
         change = max(
             [
@@ -125,7 +147,15 @@ def estimate_m(
         if change < tolerance:
             converged = True
             break
-    return m, share, iterations, converged
+    return EMResult(m, share, iterations, converged, observed)
+
+
+def _attributes(settings: MatchSettings, feature: str) -> set[str]:
+    return {path.split(".")[0] for path in settings.feature(feature).attribute.split("+")}
+
+
+def _masked(pattern: Pattern, excluded: set[int]) -> Pattern:
+    return tuple(MISSING if i in excluded else lvl for i, lvl in enumerate(pattern))
 
 
 def term_frequencies(
@@ -147,29 +177,9 @@ def term_frequencies(
     return tuple(tables)
 
 
-def train(
-    settings: MatchSettings,
-    records: Sequence[MatchRecord],
-    *,
-    version: str,
-    labelled: Sequence[LabelledPair] = (),
-    random_pairs: int = 20_000,
-    seed: int = 0,
-    max_iterations: int = 100,
-    tolerance: float = 1e-5,
+def _with_parameters(
+    settings: MatchSettings, m: list[list[float]], u: list[list[float]]
 ) -> MatchSettings:
-    """A new version of ``settings`` with ``m``, ``u``, prior and term frequencies estimated."""
-    u = estimate_u(settings, records, pairs=random_pairs, seed=seed)
-    patterns: Counter[Pattern] = Counter()
-    by_key = {r.key: r for r in records}
-    blocked = 0
-    for a, b in candidate_pairs(settings, records):
-        patterns[pattern(settings, by_key[a], by_key[b])] += 1
-        blocked += 1
-    labels = [(pattern(settings, p.left, p.right), p.is_match) for p in labelled]
-    m, share, iterations, converged = estimate_m(
-        settings, patterns, u, labelled=labels, max_iterations=max_iterations, tolerance=tolerance
-    )
     comparisons = tuple(
         Comparison(
             name=c.name,
@@ -189,13 +199,84 @@ def train(
         )
         for i, c in enumerate(settings.comparisons)
     )
+    return settings.model_copy(update={"comparisons": comparisons})
+
+
+def train(
+    settings: MatchSettings,
+    records: Sequence[MatchRecord],
+    *,
+    version: str,
+    labelled: Sequence[LabelledPair] = (),
+    random_pairs: int = 20_000,
+    seed: int = 0,
+    max_iterations: int = 100,
+    tolerance: float = 1e-5,
+) -> MatchSettings:
+    """A new version of ``settings`` with ``m``, ``u``, prior and term frequencies estimated."""
+    u = estimate_u(settings, records, pairs=random_pairs, seed=seed)
+    by_key = {r.key: r for r in records}
+    patterns: dict[tuple[str, str], Pattern] = {}
+    sessions: list[tuple[set[int], Counter[Pattern]]] = []
+    for rule in settings.blocking:
+        blocked_on = set().union(*(_attributes(settings, f) for f in rule.features))
+        excluded = {
+            i
+            for i, c in enumerate(settings.comparisons)
+            if _attributes(settings, c.feature) & blocked_on
+        }
+        counts: Counter[Pattern] = Counter()
+        for a, b in candidate_pairs(settings, records, rules=[rule.name]):
+            if (a, b) not in patterns:
+                patterns[(a, b)] = pattern(settings, by_key[a], by_key[b])
+            counts[_masked(patterns[(a, b)], excluded)] += 1
+        if counts:
+            sessions.append((excluded, counts))
+    labels = [(pattern(settings, p.left, p.right), p.is_match) for p in labelled]
+    # estimates[comparison][level]: the m each session that could estimate it found.
+    estimates: list[list[list[float]]] = [[[] for _ in c.levels] for c in settings.comparisons]
+    iterations, converged = 0, True
+    for excluded, counts in sessions:
+        result = estimate_m(
+            settings,
+            counts,
+            u,
+            labelled=[(_masked(p, excluded), is_match) for p, is_match in labels],
+            max_iterations=max_iterations,
+            tolerance=tolerance,
+        )
+        iterations = max(iterations, result.iterations)
+        converged = converged and result.converged
+        for i in range(len(settings.comparisons)):
+            if i not in excluded and result.observed[i] >= _MIN_OBSERVED_MATCHES:
+                for j, value in enumerate(result.m[i]):
+                    estimates[i][j].append(value)
+    m = [
+        [
+            sum(values) / len(values) if values else level.m
+            for values, level in zip(estimates[i], c.levels, strict=True)
+        ]
+        for i, c in enumerate(settings.comparisons)
+    ]
+    # With m and u settled, the share of matches among all blocked pairs gives the prior.
+    everything: Counter[Pattern] = Counter(patterns.values())
+    trained_m_settings = _with_parameters(settings, m, u)
+    share = estimate_m(
+        trained_m_settings,
+        everything,
+        u,
+        labelled=labels,
+        max_iterations=max_iterations,
+        tolerance=tolerance,
+        fixed_m=True,
+    ).share
+    blocked = len(patterns)
     n = len(records)
     all_pairs = n * (n - 1) / 2 if n > 1 else 1.0
     prior = bounded_probability(share * blocked / all_pairs) if blocked else settings.prior
-    return settings.model_copy(
+    return _with_parameters(settings, m, u).model_copy(
         update={
             "version": version,
-            "comparisons": comparisons,
             "prior": prior,
             "term_frequencies": term_frequencies(settings, records),
             "training": Training(

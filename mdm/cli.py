@@ -11,8 +11,12 @@ from mdm.config import Settings, get_settings
 app = typer.Typer(help="MDM hub: golden records for healthcare master data.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 source_app = typer.Typer(help="Source systems registry.", no_args_is_help=True)
+match_app = typer.Typer(
+    help="Match rule sets: train, preview in shadow, activate.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(source_app, name="source")
+app.add_typer(match_app, name="match")
 
 
 def _settings() -> Settings:
@@ -131,6 +135,107 @@ def source_list() -> None:
                 f"sends: {','.join(system.sends_domains) or '-'}"
                 f"  receives: {','.join(system.receives_domains) or '-'}"
             )
+
+
+@match_app.command("train")
+def match_train(
+    domain: Annotated[str, typer.Option(help="Domain to train, e.g. provider")],
+    version: Annotated[str | None, typer.Option(help="Version name of the new rule set")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random-pair sample")] = 0,
+    random_pairs: Annotated[int, typer.Option(help="Random pairs for estimating u")] = 20_000,
+    activate: Annotated[bool, typer.Option(help="Activate it (and re-match) at once")] = False,
+) -> None:
+    """Estimate m, u, prior and term frequencies from the hub's records; store a new version."""
+    from mdm.match import rule_sets
+
+    with _session() as session:
+        row = _or_exit(
+            lambda: rule_sets.train_version(
+                session,
+                domain=domain,
+                actor="cli",
+                version=version,
+                seed=seed,
+                random_pairs=random_pairs,
+            )
+        )
+        training = row.settings.get("training") or {}
+        typer.echo(
+            f"stored {row.version} (draft): {training.get('records')} records, "
+            f"{training.get('blocked_pairs')} blocked pairs, EM "
+            f"{'converged' if training.get('converged') else 'did not converge'} in "
+            f"{training.get('em_iterations')} iterations, prior {row.settings['prior']:.3g}"
+        )
+        if activate:
+            result = rule_sets.activate(session, version=row.version, actor="cli")
+            typer.echo(_rematch_line(result))
+        session.commit()
+
+
+@match_app.command("preview")
+def match_preview(
+    domain: Annotated[str, typer.Option(help="Domain, e.g. provider")],
+    version: Annotated[
+        str | None, typer.Option(help="Rule set to preview (default: active)")
+    ] = None,
+    show: Annotated[int, typer.Option(help="How many merges and splits to list")] = 20,
+) -> None:
+    """Run a rule set in shadow: which golden records would merge or split. Changes nothing."""
+    from mdm.match import rule_sets
+
+    with _session() as session:
+        report = _or_exit(lambda: rule_sets.preview(session, domain=domain, version=version))
+        session.rollback()
+    typer.echo(
+        f"{report.version} (active: {report.active_version}) over {report.records} records, "
+        f"{report.compared_pairs} compared pairs: {report.golden_records_now} golden records now, "
+        f"{report.clusters_after} after; {len(report.merges)} would merge, "
+        f"{len(report.splits)} would split; {report.candidates} candidates for review"
+    )
+    for goldens in report.merges[:show]:
+        typer.echo("merge: " + " + ".join(goldens))
+    for golden_id, groups in report.splits[:show]:
+        typer.echo(f"split: {golden_id} -> " + " | ".join(str(g) for g in groups))
+
+
+@match_app.command("activate")
+def match_activate(version: str) -> None:
+    """Activate a rule set and re-match its whole domain with it."""
+    from mdm.match import rule_sets
+
+    with _session() as session:
+        result = _or_exit(lambda: rule_sets.activate(session, version=version, actor="cli"))
+        session.commit()
+    typer.echo(f"activated {version}: " + _rematch_line(result))
+
+
+@match_app.command("list")
+def match_list(domain: Annotated[str | None, typer.Option(help="Only this domain")] = None) -> None:
+    """List rule-set versions (the shipped defaults are used while none is active)."""
+    from mdm.match import rule_sets
+
+    with _session() as session:
+        rows = _or_exit(lambda: rule_sets.list_versions(session, domain))
+        for row in rows:
+            typer.echo(f"{row.domain:<12} {row.version:<40} {row.status.value:<8} {row.note}")
+
+
+def _rematch_line(result: Any) -> str:
+    return (
+        f"re-matched {result.records} records ({result.compared_pairs} pairs): "
+        f"{result.clusters} golden records, {result.moved} records moved, "
+        f"{result.founded} golden records founded, {result.candidates} candidates"
+    )
+
+
+def _or_exit(action: Any) -> Any:
+    from mdm.errors import MDMError
+
+    try:
+        return action()
+    except MDMError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _split(value: str) -> list[str]:

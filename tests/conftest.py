@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -129,6 +129,22 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     upgrade(url)
     yield url
     _drop_database(token)
+
+
+@pytest.fixture
+def database_factory(tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes as many empty, migrated databases as a test needs (each dropped afterwards)."""
+    tokens: list[object] = []
+
+    def make() -> str:
+        url, token = _create_database(tmp_path)
+        tokens.append(token)
+        upgrade(url)
+        return url
+
+    yield make
+    for token in tokens:
+        _drop_database(token)
 
 
 def pytest_report_header() -> str:

@@ -1,0 +1,80 @@
+"""Each comparison kind, level by level: which level two values reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.comparisons import MISSING, compare
+from matching.settings import Comparison, Level, LevelKind
+
+
+def _comparison(kind: LevelKind, threshold: float | None = None) -> Comparison:
+    return Comparison(
+        name="c",
+        feature="f",
+        levels=(
+            Level(label="exact", kind="exact", m=0.9, u=0.01),
+            Level(label="fuzzy", kind=kind, threshold=threshold, m=0.05, u=0.05),
+            Level(label="else", kind="else", m=0.05, u=0.94),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "threshold", "left", "right", "expected"),
+    [
+        ("jaro_winkler", 0.92, "JOHNSON", "JOHNSON", "exact"),
+        ("jaro_winkler", 0.92, "JOHNSON", "JOHNSTON", "fuzzy"),
+        ("jaro_winkler", 0.92, "JOHNSON", "JACKSON", "else"),
+        ("levenshtein", 1, "N88112LG", "N88112LC", "fuzzy"),
+        ("levenshtein", 1, "N88112LG", "N88113LC", "else"),
+        ("token_set", 0.9, "GLOVE NITRILE EXAM LARGE", "EXAM GLOVE NITRILE LARGE", "fuzzy"),
+        ("token_set", 0.9, "GLOVE NITRILE EXAM LARGE", "GOWN ISOLATION LARGE", "else"),
+        ("token_sort", 0.9, "ACME MEDICAL SUPPLY", "SUPPLY ACME MEDICAL", "fuzzy"),
+        ("initial", None, "J", "JOHN", "fuzzy"),
+        ("initial", None, "JOHN", "J", "fuzzy"),
+        ("initial", None, "JOHN", "JAMES", "else"),
+        ("date_transposed", None, "1975-03-04", "1975-04-03", "fuzzy"),
+        ("date_transposed", None, "1975-03-04", "1975-03-05", "fuzzy"),
+        ("date_transposed", None, "1975-03-04", "1957-03-04", "fuzzy"),
+        ("date_transposed", None, "1975-03-04", "1981-06-19", "else"),
+        ("date_same_year", None, "1975-03-04", "1975-11-30", "fuzzy"),
+        ("date_same_year", None, "1975-03-04", "1976-03-04", "else"),
+        ("numeric_within", 2, "10", "12", "fuzzy"),
+        ("numeric_within", 2, "10", "13", "else"),
+        ("numeric_within", 2, "10", "ten", "else"),
+    ],
+)
+def test_first_level_reached_wins(
+    kind: LevelKind, threshold: float | None, left: str, right: str, expected: str
+) -> None:
+    assert compare(_comparison(kind, threshold), (left,), (right,)).level_label == expected
+
+
+def test_missing_value_on_either_side_is_the_missing_outcome() -> None:
+    comparison = _comparison("jaro_winkler", 0.9)
+
+    assert compare(comparison, (), ("SMITH",)).level == MISSING
+    assert compare(comparison, ("SMITH",), ()).level_label == "missing"
+
+
+def test_multi_valued_features_take_the_best_pair() -> None:
+    # "BILL" stands for BILL and WILLIAM: against "WILLIAM" the exact level is reached.
+    outcome = compare(_comparison("jaro_winkler", 0.9), ("BILL", "WILLIAM"), ("WILLIAM",))
+
+    assert outcome.level_label == "exact"
+    assert (outcome.left, outcome.right) == ("WILLIAM", "WILLIAM")
+
+
+def test_similarity_is_reported_for_fuzzy_levels() -> None:
+    outcome = compare(_comparison("jaro_winkler", 0.9), ("MARTHA",), ("MARHTA",))
+
+    assert outcome.level_label == "fuzzy"
+    assert outcome.similarity == pytest.approx(0.961, abs=0.001)
+
+
+def test_a_comparison_must_end_with_else() -> None:
+    with pytest.raises(ValueError, match="last level must be kind 'else'"):
+        Comparison(
+            name="c", feature="f", levels=(Level(label="exact", kind="exact", m=0.9, u=0.1),)
+        )

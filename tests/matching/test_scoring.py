@@ -1,0 +1,111 @@
+"""Fellegi-Sunter weights, hard rules and the explanation a steward reads."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from matching.clustering import Verdict, verdict
+from matching.scoring import score_pair
+from matching.settings import TermFrequencies
+from tests.matching.conftest import NPI_A, NPI_B, PROVIDER, rec
+
+
+def test_weight_is_prior_plus_sum_of_level_weights() -> None:
+    a = rec("a", last_name="PRZYBYLSKI", first_name="ANNA", birth_date="1970-01-02")
+    b = rec("b", last_name="PRZYBYLSKI", first_name="ANNA", birth_date="1970-01-02")
+
+    score = score_pair(PROVIDER, a, b)
+
+    by_name = {c.comparison: c for c in score.comparisons}
+    assert by_name["last_name"].level == "exact"
+    assert by_name["birth_date"].weight == pytest.approx(math.log2(0.90 / 0.00006))
+    assert by_name["npi"].level == "missing"
+    assert by_name["npi"].weight == 0
+    assert score.weight == pytest.approx(
+        PROVIDER.prior_weight + sum(c.weight for c in score.comparisons)
+    )
+    assert verdict(PROVIDER, score) is Verdict.MATCH
+
+
+def test_explanation_names_values_levels_and_signed_weights() -> None:
+    a = rec("a", last_name="SMITH", first_name="WILLIAM", birth_date="1970-01-02")
+    b = rec("b", last_name="SMYTH", first_name="BILL", birth_date="1970-02-01")
+
+    summary = score_pair(PROVIDER, a, b).describe()
+
+    assert "first_name exact or nickname +5.9" in summary
+    assert "last_name jaro_winkler>=0.85 (0.89) +0.6" in summary
+    assert "birth_date transposed or one digit +6.2" in summary
+    explained = score_pair(PROVIDER, a, b).as_dict()["comparisons"]
+    first = next(c for c in explained if c["comparison"] == "first_name")
+    assert (first["left"], first["right"]) == ("WILLIAM", "WILLIAM")
+
+
+def test_different_valid_npis_are_a_cannot_link_whatever_the_names() -> None:
+    a = rec("a", npi=NPI_A, last_name="SMITH", first_name="JOHN", birth_date="1970-01-02")
+    b = rec("b", npi=NPI_B, last_name="SMITH", first_name="JOHN", birth_date="1970-01-02")
+
+    score = score_pair(PROVIDER, a, b)
+
+    # Everything else agrees: without the hard rule this pair would go to review.
+    assert score.weight > PROVIDER.thresholds.review
+    assert score.cannot_link == ("npi",)
+    assert verdict(PROVIDER, score) is Verdict.CANNOT_LINK
+    assert score.describe().startswith(f"weight {score.weight:+.1f}: npi differs (cannot link)")
+
+
+def test_identical_valid_npi_is_decisive_even_after_a_name_change() -> None:
+    a = rec("a", npi=NPI_A, last_name="GARCIA", first_name="MARIA")
+    b = rec("b", npi=NPI_A, last_name="THOMPSON", first_name="MARIA")
+
+    score = score_pair(PROVIDER, a, b)
+
+    assert score.decisive == ("npi",)
+    assert verdict(PROVIDER, score) is Verdict.MATCH
+
+
+def test_an_npi_failing_its_check_digit_is_no_evidence() -> None:
+    bad = NPI_A[:-1] + "0"
+    a = rec("a", PROVIDER, ("npi",), npi=bad, last_name="SMITH")
+    b = rec("b", PROVIDER, ("npi",), npi=bad, last_name="SMITH")
+    c = rec("c", npi=NPI_B, last_name="SMITH")
+
+    assert score_pair(PROVIDER, a, b).decisive == ()
+    assert score_pair(PROVIDER, a, c).cannot_link == ()
+    assert verdict(PROVIDER, score_pair(PROVIDER, a, b)) is Verdict.NON_MATCH
+
+
+def test_jr_and_sr_at_one_practice_are_not_merged() -> None:
+    father = rec("a", last_name="NGUYEN", first_name="MINH", name_suffix="SR", phone="+15125550100")
+    son = rec("b", last_name="NGUYEN", first_name="MINH", name_suffix="JR", phone="+15125550100")
+
+    assert verdict(PROVIDER, score_pair(PROVIDER, father, son)) is not Verdict.MATCH
+
+
+def test_term_frequency_makes_a_common_surname_weaker_evidence() -> None:
+    common = TermFrequencies(feature="last_name", values={"NGUYEN": 0.05}, floor=0.0001)
+    settings = PROVIDER.model_copy(update={"term_frequencies": (common,)})
+
+    shared_common = score_pair(settings, rec("a", last_name="NGUYEN"), rec("b", last_name="NGUYEN"))
+    shared_rare = score_pair(settings, rec("a", last_name="KOWALCZ"), rec("b", last_name="KOWALCZ"))
+
+    common_weight = shared_common.comparisons[1].weight
+    rare_weight = shared_rare.comparisons[1].weight
+    assert shared_common.comparisons[1].tf_adjusted
+    assert common_weight == pytest.approx(math.log2(0.86 / 0.05))
+    assert rare_weight == pytest.approx(math.log2(0.86 / 0.0001))
+    assert rare_weight - common_weight > 8
+
+
+def test_sensitive_values_are_masked_in_explanations() -> None:
+    from matching.defaults import employee
+
+    settings = employee()
+    a = rec("a", settings, ssn="123456789", last_name="LEE")
+    b = rec("b", settings, ssn="123456780", last_name="LEE")
+
+    ssn = next(c for c in score_pair(settings, a, b).comparisons if c.comparison == "ssn")
+
+    assert (ssn.left, ssn.right, ssn.level) == ("*****6789", "*****6780", "one digit off")

@@ -1,0 +1,143 @@
+"""Rule-set versions over REST and the CLI: store, preview in shadow, train, activate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from matching.defaults import provider
+from mdm.cli import app
+from mdm.config import Settings, get_settings
+from mdm.demo.loader import load_demo
+from tests.helpers import NPI_A, make_system, send
+
+
+def _stricter() -> dict[str, Any]:
+    data = provider().model_dump(mode="json")
+    data["version"] = "provider-strict-2"
+    # Nothing but an identical NPI joins records any more.
+    data["thresholds"] = {"auto_match": 1000, "review": 999}
+    return data
+
+
+def _pair(client: TestClient) -> None:
+    make_system(client, "erp")
+    make_system(client, "clinic_a")
+    send(
+        client,
+        "erp",
+        "provider",
+        {
+            "source_key": "P1",
+            "attributes": {"name": "HARTLEY, WILLIAM", "birth_date": "1968-04-12", "npi": NPI_A},
+        },
+    )
+    send(
+        client,
+        "clinic_a",
+        "provider",
+        {"source_key": "7", "attributes": {"name": "Bill Hartley", "birth_date": "1968-04-12"}},
+    )
+
+
+def test_the_active_settings_are_the_shipped_defaults_until_a_rule_set_is_activated(
+    client: TestClient,
+) -> None:
+    body = client.get("/api/v1/match/settings/provider").json()
+
+    assert body["version"] == "provider-default-1"
+    assert body["cannot_link"] == ["npi"]
+
+
+def test_invalid_settings_are_refused_naming_the_field(client: TestClient) -> None:
+    data = _stricter()
+    data["thresholds"] = {"auto_match": 1, "review": 5}
+    del data["comparisons"][0]["levels"][0]["m"]
+
+    response = client.post("/api/v1/match/rule-sets", json={"settings": data})
+
+    assert response.status_code == 422
+    fields = {f["field"] for f in response.json()["error"]["fields"]}
+    assert "settings.comparisons.0.levels.0.m" in fields
+
+
+def test_a_version_is_immutable(client: TestClient) -> None:
+    first = client.post("/api/v1/match/rule-sets", json={"settings": _stricter()})
+    again = client.post("/api/v1/match/rule-sets", json={"settings": _stricter()})
+
+    assert first.status_code == 201
+    assert first.json()["status"] == "draft"
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "rule_set_exists"
+
+
+def test_preview_reports_the_splits_a_draft_would_make_and_changes_nothing(
+    client: TestClient,
+) -> None:
+    _pair(client)
+    together = client.get("/api/v1/sources/erp/domains/provider/records/P1").json()["golden_id"]
+    client.post("/api/v1/match/rule-sets", json={"settings": _stricter()})
+
+    report = client.get("/api/v1/match/rule-sets/provider-strict-2/preview").json()
+
+    assert report["active_version"] == "provider-default-1"
+    assert report["merges"] == []
+    assert [golden_id for golden_id, _ in report["splits"]] == [together]
+    assert (
+        client.get("/api/v1/sources/clinic_a/domains/provider/records/7").json()["golden_id"]
+        == together
+    )
+
+
+def test_activating_a_rule_set_rematches_the_domain_under_its_version(client: TestClient) -> None:
+    _pair(client)
+    client.post("/api/v1/match/rule-sets", json={"settings": _stricter()})
+
+    result = client.post("/api/v1/match/rule-sets/provider-strict-2/activate").json()
+
+    assert result["moved"] == 1
+    assert result["founded"] == 1
+    assert client.get("/api/v1/match/settings/provider").json()["version"] == "provider-strict-2"
+    erp = client.get("/api/v1/sources/erp/domains/provider/records/P1").json()["golden_id"]
+    clinic = client.get("/api/v1/sources/clinic_a/domains/provider/records/7").json()["golden_id"]
+    assert erp != clinic
+    decision = client.get("/api/v1/match/decisions/clinic_a/provider/7").json()[-1]
+    assert decision["rule_set_version"] == "provider-strict-2"
+    assert decision["trigger"] == "rule set provider-strict-2 activated"
+    history = client.get(f"/api/v1/golden/provider/{clinic}/history").json()
+    assert history[-1]["rule_set_version"] == "provider-strict-2+most-recent-v1"
+
+
+def test_cli_trains_previews_and_activates(
+    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(Settings(database_url=fresh_database_url))
+    monkeypatch.setenv("MDM_DATABASE_URL", fresh_database_url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        trained = runner.invoke(
+            app, ["match", "train", "--domain", "provider", "--version", "p-t1"]
+        )
+        preview = runner.invoke(
+            app, ["match", "preview", "--domain", "provider", "--version", "p-t1"]
+        )
+        activated = runner.invoke(app, ["match", "activate", "p-t1"])
+        listed = runner.invoke(app, ["match", "list", "--domain", "provider"])
+        unknown = runner.invoke(app, ["match", "train", "--domain", "providers"])
+    finally:
+        get_settings.cache_clear()
+
+    assert trained.exit_code == 0, trained.output
+    assert "stored p-t1 (draft): 144 records" in trained.output
+    assert preview.exit_code == 0, preview.output
+    assert "p-t1 (active: provider-default-1) over 144 records" in preview.output
+    assert activated.exit_code == 0, activated.output
+    assert "activated p-t1: re-matched 144 records" in activated.output
+    assert "p-t1" in listed.output
+    assert "active" in listed.output
+    assert unknown.exit_code == 1
+    assert "providers" in unknown.output
