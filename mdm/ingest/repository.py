@@ -23,17 +23,27 @@ def add(session: Session, record: SourceRecord) -> None:
     session.flush()
 
 
-def replace_identifiers(session: Session, record_id: int, rows: Sequence[RecordIdentifier]) -> None:
-    session.execute(delete(RecordIdentifier).where(RecordIdentifier.source_record_id == record_id))
+def replace_identifiers(
+    session: Session, record_id: int, rows: Sequence[RecordIdentifier], *, is_new: bool = False
+) -> None:
+    if not is_new:
+        session.execute(
+            delete(RecordIdentifier).where(RecordIdentifier.source_record_id == record_id)
+        )
     session.add_all(rows)
 
 
 def replace_references(
-    session: Session, record_id: int, rows: Sequence[SourceRecordReference]
+    session: Session,
+    record_id: int,
+    rows: Sequence[SourceRecordReference],
+    *,
+    is_new: bool = False,
 ) -> None:
-    session.execute(
-        delete(SourceRecordReference).where(SourceRecordReference.source_record_id == record_id)
-    )
+    if not is_new:
+        session.execute(
+            delete(SourceRecordReference).where(SourceRecordReference.source_record_id == record_id)
+        )
     session.add_all(rows)
 
 

@@ -512,7 +512,7 @@ def _upsert(
         # Matching decides the golden record before the record is stored, so a record that
         # joins an existing golden record never founds (and retires) one of its own.
         placed = match.match(session, spec=spec, record=record, actor=actor, trigger=ref)
-        _store_index(session, spec, record, keys, parsed, known_systems)
+        _store_index(session, spec, record, keys, parsed, known_systems, is_new=True)
         audit.record(
             session,
             actor=actor,
@@ -601,6 +601,8 @@ def _store_index(
     keys: Sequence[IdentifierKey],
     parsed: _ParsedRow,
     known_systems: dict[str, int],
+    *,
+    is_new: bool = False,
 ) -> None:
     repository.replace_identifiers(
         session,
@@ -615,6 +617,7 @@ def _store_index(
             )
             for k in keys
         ],
+        is_new=is_new,
     )
     references = []
     for name, targets in parsed.references.items():
@@ -631,7 +634,7 @@ def _store_index(
                     position=position,
                 )
             )
-    repository.replace_references(session, record.id, references)
+    repository.replace_references(session, record.id, references, is_new=is_new)
 
 
 def counts(session: Session) -> dict[str, int]:

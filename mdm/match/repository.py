@@ -51,9 +51,15 @@ def lock_keys(session: Session, hashes: Iterable[str]) -> None:
 
 
 def replace_blocking_keys(
-    session: Session, *, record_id: int, domain: str, hashes: Collection[str]
+    session: Session,
+    *,
+    record_id: int,
+    domain: str,
+    hashes: Collection[str],
+    is_new: bool = False,
 ) -> None:
-    session.execute(delete(BlockingKey).where(BlockingKey.source_record_id == record_id))
+    if not is_new:
+        session.execute(delete(BlockingKey).where(BlockingKey.source_record_id == record_id))
     session.add_all(
         BlockingKey(domain=domain, key_hash=h, source_record_id=record_id) for h in sorted(hashes)
     )
@@ -65,23 +71,16 @@ def records_sharing_keys(
     """Records in any of these blocks, skipping blocks larger than ``max_block``."""
     if not hashes:
         return set()
-    found: set[int] = set()
+    members: dict[str, list[int]] = {}
     for chunk in _chunks(sorted(hashes)):
-        sizes = session.execute(
-            select(BlockingKey.key_hash, func.count())
+        # One query: a block's size is counted here rather than by a second GROUP BY.
+        for key_hash, record_id in session.execute(
+            select(BlockingKey.key_hash, BlockingKey.source_record_id)
             .where(BlockingKey.domain == domain, BlockingKey.key_hash.in_(chunk))
-            .group_by(BlockingKey.key_hash)
-        ).all()
-        usable = [h for h, n in sizes if n <= max_block]
-        if usable:
-            found.update(
-                session.scalars(
-                    select(BlockingKey.source_record_id).where(
-                        BlockingKey.domain == domain, BlockingKey.key_hash.in_(usable)
-                    )
-                )
-            )
-    return found
+            .limit(len(chunk) * (max_block + 1))
+        ):
+            members.setdefault(key_hash, []).append(record_id)
+    return {rid for ids in members.values() if len(ids) <= max_block for rid in ids}
 
 
 def delete_pairs_of(session: Session, record_id: int) -> None:

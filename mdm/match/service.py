@@ -206,8 +206,12 @@ def match(
         actor=actor,
         trigger=trigger,
     )
-    _store_pairs(session, settings, record, candidates, own_scores)
-    repository.replace_blocking_keys(session, record_id=record.id, domain=spec.name, hashes=hashes)
+    # A new record has no stored pairs or keys yet: nothing to delete first.
+    is_new = old_golden is None
+    _store_pairs(session, settings, record, candidates, own_scores, is_new=is_new)
+    repository.replace_blocking_keys(
+        session, record_id=record.id, domain=spec.name, hashes=hashes, is_new=is_new
+    )
     target = applied.targets[incoming.key]
     if old_golden is None:
         outcome = DecisionOutcome.FOUNDED if target in applied.founded else DecisionOutcome.JOINED
@@ -572,8 +576,11 @@ def _store_pairs(
     record: SourceRecord,
     candidates: Mapping[int, SourceRecord],
     scores: Mapping[int, PairScore],
+    *,
+    is_new: bool,
 ) -> None:
-    repository.delete_pairs_of(session, record.id)
+    if not is_new:
+        repository.delete_pairs_of(session, record.id)
     rows = [
         row
         for rid, score in sorted(scores.items())
@@ -663,6 +670,9 @@ def _apply(
             membership_changed=True,
             match_version=settings.version,
         )
+    if not clustering.candidates and not known:
+        # A new record alone in its neighbourhood: nothing to propose, nothing stale to retire.
+        return applied
     applied.candidate_ids = _propose(
         session,
         spec=spec,

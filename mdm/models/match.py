@@ -166,6 +166,7 @@ class MatchCandidate(Base):
 
 Index("ix_match_candidate_queue", MatchCandidate.status, MatchCandidate.domain, MatchCandidate.id)
 Index("ix_match_candidate_pair", MatchCandidate.left_golden_id, MatchCandidate.right_golden_id)
+Index("ix_match_candidate_right", MatchCandidate.right_golden_id)
 
 
 class LinkKind(enum.StrEnum):

@@ -42,6 +42,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('match_candidate', schema=None) as batch_op:
         batch_op.create_index('ix_match_candidate_pair', ['left_golden_id', 'right_golden_id'], unique=False)
+        batch_op.create_index('ix_match_candidate_right', ['right_golden_id'], unique=False)
         batch_op.create_index('ix_match_candidate_queue', ['status', 'domain', 'id'], unique=False)
 
     op.create_table('match_rule_set',
@@ -157,6 +158,7 @@ def downgrade() -> None:
     op.drop_table('match_rule_set')
     with op.batch_alter_table('match_candidate', schema=None) as batch_op:
         batch_op.drop_index('ix_match_candidate_queue')
+        batch_op.drop_index('ix_match_candidate_right')
         batch_op.drop_index('ix_match_candidate_pair')
 
     op.drop_table('match_candidate')

@@ -1,0 +1,212 @@
+"""Matching speed: scoring throughput, and one record matched against a large hub.
+
+    .venv/bin/python -m benchmarks.match_speed [--goldens 100000] [--pairs 200000] [--probes 300]
+
+1. Scoring throughput: candidate pairs per second on one core. Synthetic providers (names from
+   US census frequency lists, birth dates, phones, a third with NPIs, a tenth duplicated with
+   drift) are blocked with the default provider settings and the blocked pairs scored with
+   ``matching.scoring.score_pair`` (every comparison, explanation included), single-threaded.
+2. One record against N golden records: the hub is filled with N providers through the ingest
+   service (the same code REST calls, without HTTP), on SQLite and PostgreSQL; then ``--probes``
+   new records (half of them duplicates of stored ones, half new people) are each ingested and
+   matched in their own transaction, timing each from the ingest call to the commit. Reported:
+   median and p95 per record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from benchmarks.harness import database, median, percentile
+from matching.blocking import candidate_pairs
+from matching.defaults import provider
+from matching.features import match_record
+from matching.scoring import score_pair
+from matching.standardise.identifiers import npi_check_digit
+from mdm.db import create_engine_for_url, session_factory
+from mdm.ingest import service as ingest
+from mdm.source_systems import service as source_systems
+from mdm.source_systems.schemas import SourceSystemCreate
+
+LAST = (
+    "SMITH JOHNSON WILLIAMS BROWN JONES GARCIA MILLER DAVIS RODRIGUEZ MARTINEZ HERNANDEZ LOPEZ "
+    "GONZALEZ WILSON ANDERSON THOMAS TAYLOR MOORE JACKSON MARTIN LEE PEREZ THOMPSON WHITE HARRIS "
+    "SANCHEZ CLARK RAMIREZ LEWIS ROBINSON WALKER YOUNG ALLEN KING WRIGHT SCOTT TORRES NGUYEN "
+    "HILL FLORES GREEN ADAMS NELSON BAKER HALL RIVERA CAMPBELL MITCHELL CARTER ROBERTS GOMEZ "
+    "PHILLIPS "
+    "EVANS TURNER DIAZ PARKER CRUZ EDWARDS COLLINS REYES STEWART MORRIS MORALES MURPHY COOK "
+    "ROGERS GUTIERREZ ORTIZ MORGAN COOPER PETERSON BAILEY REED KELLY HOWARD RAMOS KIM COX WARD "
+    "RICHARDSON "
+    "WATSON BROOKS CHAVEZ WOOD JAMES BENNETT GRAY MENDOZA RUIZ HUGHES PRICE ALVAREZ CASTILLO "
+    "SANDERS PATEL MYERS LONG ROSS FOSTER JIMENEZ POWELL JENKINS PERRY RUSSELL SULLIVAN BELL COLEMAN"
+).split()
+FIRST = (
+    "JAMES MARY ROBERT PATRICIA JOHN JENNIFER MICHAEL LINDA DAVID ELIZABETH WILLIAM BARBARA "
+    "RICHARD SUSAN JOSEPH JESSICA THOMAS SARAH CHRISTOPHER KAREN CHARLES LISA DANIEL NANCY MATTHEW "
+    "BETTY ANTHONY SANDRA MARK MARGARET DONALD ASHLEY STEVEN KIMBERLY ANDREW EMILY PAUL DONNA "
+    "JOSHUA "
+    "MICHELLE KENNETH CAROL KEVIN AMANDA BRIAN MELISSA GEORGE DEBORAH TIMOTHY STEPHANIE RONALD "
+    "REBECCA JASON SHARON EDWARD LAURA JEFFREY CYNTHIA RYAN DOROTHY JACOB AMY GARY KATHLEEN NICHOLAS"
+).split()
+
+
+def _npi(n: int) -> str:
+    base = f"1{n:08d}"
+    return base + str(npi_check_digit(base))
+
+
+def _provider(n: int, rnd: random.Random) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "last_name": rnd.choice(LAST),
+        "first_name": rnd.choice(FIRST),
+        "middle_name": chr(65 + rnd.randrange(26)),
+        "birth_date": (
+            f"{rnd.randint(1940, 1999)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        ),
+        "phone": f"+1512{rnd.randint(2000000, 9999999)}",
+    }
+    if n % 3 == 0:
+        attributes["npi"] = _npi(n)
+    return attributes
+
+
+def scoring_throughput(pairs_wanted: int, seed: int = 5) -> dict[str, Any]:
+    settings = provider()
+    rnd = random.Random(seed)
+    records = []
+    n = 0
+    while True:
+        attributes = _provider(n, rnd)
+        records.append(match_record(settings, f"r{n}", attributes))
+        if n % 10 == 0:
+            drifted = {**attributes, "phone": None, "middle_name": None}
+            records.append(match_record(settings, f"r{n}d", drifted))
+        n += 1
+        if n % 5000 == 0:
+            blocked = sum(1 for _ in candidate_pairs(settings, records))
+            if blocked >= pairs_wanted:
+                break
+    by_key = {r.key: r for r in records}
+    pairs = list(candidate_pairs(settings, records))[:pairs_wanted]
+    rounds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for a, b in pairs:
+            score_pair(settings, by_key[a], by_key[b])
+        rounds.append(len(pairs) / (time.perf_counter() - started))
+    return {
+        "records": len(records),
+        "pairs": len(pairs),
+        "pairs_per_second_median": round(median(rounds)),
+        "pairs_per_second_all": [round(r) for r in rounds],
+    }
+
+
+def _fill(factory: Any, goldens: int, rnd: random.Random, batch: int = 1000) -> float:
+    with factory() as session:
+        source_systems.create(
+            session,
+            data=SourceSystemCreate(code="pm", name="PM", sends=["provider"], receives=[]),
+            actor="bench",
+        )
+        session.commit()
+    started = time.perf_counter()
+    for start in range(0, goldens, batch):
+        rows = [
+            {"source_key": f"P{n:07d}", "attributes": _provider(n, rnd)}
+            for n in range(start, min(start + batch, goldens))
+        ]
+        with factory() as session:
+            ingest.ingest_batch(
+                session,
+                source_code="pm",
+                domain="provider",
+                rows=rows,
+                actor="bench",
+                max_rows=batch,
+            )
+            session.commit()
+    return goldens / (time.perf_counter() - started)
+
+
+def one_against_many(kind: str, goldens: int, probes: int, seed: int = 7) -> dict[str, Any]:
+    rnd = random.Random(seed)
+    with database(kind) as url:
+        engine = create_engine_for_url(url)
+        factory = session_factory(engine)
+        fill_rate = _fill(factory, goldens, rnd)
+        timings = []
+        outcomes: dict[str, int] = {}
+        probe_rnd = random.Random(seed + 1)
+        replay = random.Random(seed)
+        stored = [_provider(n, replay) for n in range(min(goldens, 5000))]
+        for i in range(probes):
+            if i % 2 == 0:
+                # A duplicate from another system: same person, no NPI, no phone.
+                original = stored[probe_rnd.randrange(len(stored))]
+                attributes = {k: v for k, v in original.items() if k not in ("npi", "phone")}
+            else:
+                attributes = _provider(goldens + i, probe_rnd)
+            session: Session
+            started = time.perf_counter()
+            with factory() as session:
+                result = ingest.ingest_one(
+                    session,
+                    source_code="pm",
+                    domain="provider",
+                    source_key=f"Q{i:06d}",
+                    body={"attributes": attributes},
+                    actor="bench",
+                )
+                session.commit()
+            timings.append((time.perf_counter() - started) * 1000)
+            decision = (result.match or {}).get("decision", result.outcome)
+            outcomes[decision] = outcomes.get(decision, 0) + 1
+        engine.dispose()
+    return {
+        "database": kind,
+        "golden_records": goldens,
+        "fill_records_per_second": round(fill_rate, 1),
+        "probes": probes,
+        "match_one_ms_median": round(median(timings), 2),
+        "match_one_ms_p95": round(percentile(timings, 95), 2),
+        "probe_outcomes": outcomes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--goldens", type=int, default=100_000)
+    parser.add_argument("--pairs", type=int, default=200_000)
+    parser.add_argument("--probes", type=int, default=300)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/match_speed.json"))
+    args = parser.parse_args()
+    report: dict[str, Any] = {"scoring": scoring_throughput(args.pairs)}
+    print(
+        f"scoring: {report['scoring']['pairs_per_second_median']} pairs/s on one core "
+        f"({report['scoring']['pairs']} blocked pairs of {report['scoring']['records']} records)"
+    )
+    report["one_against_many"] = []
+    for kind in args.databases.split(","):
+        result = one_against_many(kind, args.goldens, args.probes)
+        report["one_against_many"].append(result)
+        print(
+            f"{kind}: {result['golden_records']} golden records (filled at "
+            f"{result['fill_records_per_second']} rec/s); one record matched in "
+            f"{result['match_one_ms_median']} ms median, {result['match_one_ms_p95']} ms p95; "
+            f"{result['probe_outcomes']}"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
