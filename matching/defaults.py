@@ -133,15 +133,19 @@ def _phone(*, m: float = 0.55, u: float = 0.0005) -> Comparison:
     return _exact_only("phone", "phone", m, u, 1 - m, tf=True)
 
 
-def _organisation_name(name: str, feature: str) -> Comparison:
+def _organisation_name(name: str, feature: str, *, subset_matches: bool) -> Comparison:
+    """Organisation names. ``subset_matches``: whether one name inside the other is strong
+    evidence ("CIGNA" and "CIGNA HEALTHCARE" are one payer), or not ("MAIN HOSPITAL" is not
+    "MAIN HOSPITAL RADIOLOGY", its department)."""
+    tokens: LevelKind = "token_set" if subset_matches else "token_sort"
     return Comparison(
         name=name,
         feature=feature,
         levels=(
             _lv("exact", "exact", 0.70, 0.0005, tf=True),
-            _lv("token_set>=0.90", "token_set", 0.15, 0.002, 0.90),
-            _lv("jaro_winkler>=0.90", "jaro_winkler", 0.07, 0.01, 0.90),
-            _lv("token_set>=0.70", "token_set", 0.04, 0.05, 0.70),
+            _lv(f"{tokens}>=0.90", tokens, 0.15, 0.002, 0.90),
+            _lv("jaro_winkler>=0.90", "jaro_winkler", 0.05, 0.01, 0.90),
+            _lv("token_set>=0.70", "token_set", 0.06, 0.05, 0.70),
             _lv("else", "else", 0.04, 0.9375),
         ),
     )
@@ -244,10 +248,11 @@ def location() -> MatchSettings:
             _identifier("npi", "npi"),
             _identifier("ccn", "ccn"),
             _identifier("gln", "gln"),
-            _organisation_name("name", "name"),
+            _organisation_name("name", "name", subset_matches=False),
             *address_comparisons,
             _phone(m=0.6, u=0.001),
-            _exact_only("location_type", "location_type", 0.85, 0.2, 0.15),
+            # A hospital and its departments share an address: a different site type weighs.
+            _exact_only("location_type", "location_type", 0.95, 0.2, 0.05),
         ),
         thresholds=Thresholds(auto_match=AUTO_MATCH, review=REVIEW),
         cannot_link=("npi", "ccn", "gln"),
@@ -304,9 +309,9 @@ def supplier() -> MatchSettings:
             _f("ein", "ein", "digits", valid_only=True),
             _f("duns", "duns", "digits", valid_only=True),
             _f("uei", "uei", valid_only=True),
-            _f("name", "legal_name", "organisation"),
-            _f("dba", "dba_name", "organisation"),
-            _f("name_first_word", "legal_name", "organisation_first_word"),
+            # A supplier is known by its legal name or its DBA, in either system.
+            _f("name", "legal_name|dba_name", "organisation"),
+            _f("name_first_word", "legal_name|dba_name", "organisation_first_word"),
             _f("zip", "remit_to_addresses.zip", "zip5"),
             _f("phone", "phone", "phone"),
             _f("email_domain", "email", "email"),
@@ -322,8 +327,7 @@ def supplier() -> MatchSettings:
             _identifier("ein", "ein"),
             _identifier("duns", "duns"),
             _identifier("uei", "uei"),
-            _organisation_name("name", "name"),
-            _organisation_name("dba", "dba"),
+            _organisation_name("name", "name", subset_matches=True),
             _exact_only("remit_zip", "zip", 0.6, 0.01, 0.4),
             _phone(m=0.5, u=0.001),
         ),
@@ -401,7 +405,7 @@ def payer() -> MatchSettings:
         features=(
             _f("payer_id", "payer_id", valid_only=True),
             _f("naic", "naic_code", valid_only=True),
-            _f("name", "name", "organisation"),
+            _f("name", "name", "payer"),
             _f("name_first_word", "name", "organisation_first_word"),
             _f("payer_type", "payer_type"),
             *address_features,
@@ -411,11 +415,13 @@ def payer() -> MatchSettings:
             _block("payer_id", "payer_id"),
             _block("naic", "naic"),
             _block("name_word", "name_first_word"),
+            _block("phone", "phone"),
+            _block("street_zip", "street", "zip"),
         ),
         comparisons=(
             _identifier("payer_id", "payer_id"),
             _identifier("naic", "naic"),
-            _organisation_name("name", "name"),
+            _organisation_name("name", "name", subset_matches=True),
             _exact_only("payer_type", "payer_type", 0.9, 0.2, 0.1),
             *address_comparisons,
             _phone(m=0.5, u=0.001),

@@ -22,7 +22,7 @@ from typing import Any
 from matching.settings import FeatureSpec, MatchSettings
 from matching.standardise.items import clean_part_number, normalise_item_description
 from matching.standardise.nicknames import given_name_forms
-from matching.standardise.organisations import manufacturer_key, organisation_key
+from matching.standardise.organisations import manufacturer_key, organisation_key, payer_key
 from matching.standardise.phonetic import nysiis
 from matching.standardise.text import collapse_whitespace, strip_accents
 
@@ -128,6 +128,11 @@ def _organisation_first_word(value: Any) -> Iterable[str]:
     return (key.split()[0],) if key else ()
 
 
+def _payer(value: Any) -> Iterable[str]:
+    key = payer_key(str(value))
+    return (key,) if key else ()
+
+
 def _manufacturer(value: Any) -> Iterable[str]:
     key = manufacturer_key(str(value))
     return (key,) if key else ()
@@ -174,6 +179,7 @@ TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
         "organisation": _organisation,
         "organisation_first_word": _organisation_first_word,
         "manufacturer": _manufacturer,
+        "payer": _payer,
         "item_description": _item_description,
         "part_number": _part_number,
         "license": _license,
@@ -219,6 +225,15 @@ def derive(
     spec: FeatureSpec, attributes: Mapping[str, Any], invalid_attributes: frozenset[str]
 ) -> FeatureValues:
     transform = TRANSFORMS[spec.transform]
+    if "|" in spec.attribute:
+        # Alternatives: any of the attributes ("legal_name|dba_name": either name of a supplier).
+        found: dict[str, None] = {}
+        for path in spec.attribute.split("|"):
+            for value in _derive_one(
+                path, transform, attributes, spec.valid_only, invalid_attributes
+            ):
+                found[value] = None
+        return tuple(found)
     parts = [
         _derive_one(path, transform, attributes, spec.valid_only, invalid_attributes)
         for path in spec.attribute.split("+")

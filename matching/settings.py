@@ -51,7 +51,7 @@ class FeatureSpec(_Model):
     """A value derived from an attribute.
 
     ``address.zip`` reaches into a structured value; ``legal_entity+code`` joins two attributes
-    into one composite value ("E01|4410").
+    into one composite value ("E01|4410"); ``legal_name|dba_name`` takes the values of either.
     """
 
     name: str

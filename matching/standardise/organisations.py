@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from matching.standardise.address import US_STATES
 from matching.standardise.text import collapse_whitespace, strip_accents
 
 __all__ = [
@@ -360,3 +361,53 @@ def manufacturer_key(name: str | None) -> str:
         ):
             return canonical
     return key
+
+
+# Payer names as billing and practice-management systems abbreviate them. Plan-type words
+# (PPO, HMO...) name a product of the payer, not another payer.
+PAYER_ABBREVIATIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "BCBS": "BLUE CROSS BLUE SHIELD",
+        "BC": "BLUE CROSS",
+        "BS": "BLUE SHIELD",
+        "UHC": "UNITEDHEALTHCARE",
+        "UNITED HEALTHCARE": "UNITEDHEALTHCARE",
+        "WC": "WORKERS COMPENSATION",
+        "WORK COMP": "WORKERS COMPENSATION",
+        "MCR": "MEDICARE",
+        "MCD": "MEDICAID",
+        "INS": "INSURANCE",
+    }
+)
+_PLAN_WORDS = frozenset({"PPO", "HMO", "EPO", "POS", "HDHP", "PLAN", "OF", "INSURANCE"})
+# State codes that are also words ("IN", "OR", "ME"...) are left as they are.
+_AMBIGUOUS_STATE_CODES = frozenset(
+    {"IN", "OR", "ME", "OK", "HI", "DE", "PA", "CO", "MA", "AS", "ID"}
+)
+US_STATE_NAMES: Mapping[str, str] = MappingProxyType(
+    {code: name.upper() for code, name in US_STATES.items() if code not in _AMBIGUOUS_STATE_CODES}
+)
+
+
+def payer_key(name: str | None) -> str:
+    """A payer name for matching: organisation key, payer abbreviations and states spelled out,
+    plan-type words dropped.
+
+    >>> payer_key("BCBS TX")
+    'BLUE CROSS BLUE SHIELD TEXAS'
+    >>> payer_key("Blue Cross Blue Shield of Texas")
+    'BLUE CROSS BLUE SHIELD TEXAS'
+    >>> payer_key("BCBSTX PPO")
+    'BLUE CROSS BLUE SHIELD TEXAS'
+    """
+    key = organisation_key(name)
+    # "BCBSTX": a glued state code after BCBS.
+    key = re.sub(r"\bBCBS([A-Z]{2})\b", r"BCBS \1", key)
+    text = f" {key} "
+    for short, full in sorted(PAYER_ABBREVIATIONS.items(), key=lambda item: -len(item[0])):
+        text = text.replace(f" {short} ", f" {full} ")
+    tokens = []
+    for token in text.split():
+        state = US_STATE_NAMES.get(token)
+        tokens.append(state if state else token)
+    return " ".join(t for t in " ".join(tokens).split() if t not in _PLAN_WORDS)
