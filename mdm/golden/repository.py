@@ -26,8 +26,8 @@ def get(session: Session, golden_id: str, *, for_update: bool = False) -> Golden
 
 
 def add(session: Session, golden: GoldenRecord) -> None:
+    # Golden IDs are made here, not by the database: no flush needed to know it.
     session.add(golden)
-    session.flush()
 
 
 def add_version(session: Session, version: GoldenVersion) -> None:

@@ -18,6 +18,22 @@ def by_key(session: Session, *, system_id: int, domain: str, key: str) -> Source
     )
 
 
+def by_keys(
+    session: Session, *, system_id: int, domain: str, keys: Sequence[str]
+) -> dict[str, SourceRecord]:
+    found: dict[str, SourceRecord] = {}
+    for start in range(0, len(keys), 500):
+        for record in session.scalars(
+            select(SourceRecord).where(
+                SourceRecord.source_system_id == system_id,
+                SourceRecord.domain == domain,
+                SourceRecord.source_key.in_(keys[start : start + 500]),
+            )
+        ):
+            found[record.source_key] = record
+    return found
+
+
 def add(session: Session, record: SourceRecord) -> None:
     session.add(record)
     session.flush()

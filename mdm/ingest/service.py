@@ -19,7 +19,7 @@ from mdm.audit import service as audit
 from mdm.domains import DomainSpec, get_domain
 from mdm.domains.identity import IdentifierKey, identifier_keys
 from mdm.domains.masking import mask_attributes
-from mdm.domains.standardise import QualityIssue, standardise_record
+from mdm.domains.standardise import QualityIssue, StandardisedRecord, standardise_record
 from mdm.errors import FieldError, NotFound, PayloadTooLarge
 from mdm.golden import service as golden
 from mdm.ingest import repository
@@ -93,19 +93,34 @@ def ingest_batch(
         )
     batch_id = uuid.uuid4().hex
     known_systems = _referenced_systems(session, rows, system)
-    results = [
-        _ingest_row(
+    sent_keys = [
+        str(row.get("source_key")) for row in rows if isinstance(row, dict) and "source_key" in row
+    ]
+    if len(set(sent_keys)) == len(sent_keys):
+        results = _ingest_together(
             session,
             spec=spec,
             system=system,
-            row=row,
-            index=i,
+            rows=rows,
             actor=actor,
             batch_id=batch_id,
             known_systems=known_systems,
         )
-        for i, row in enumerate(rows)
-    ]
+    else:
+        # The same key twice in one batch: the later row updates the earlier one, in order.
+        results = [
+            _ingest_row(
+                session,
+                spec=spec,
+                system=system,
+                row=row,
+                index=i,
+                actor=actor,
+                batch_id=batch_id,
+                known_systems=known_systems,
+            )
+            for i, row in enumerate(rows)
+        ]
     audit.record(
         session,
         actor=actor,
@@ -419,7 +434,7 @@ def _reject(
     return RowResult(index, source_key, "rejected", errors=errors, reject_id=reject.id)
 
 
-def _ingest_row(
+def _validated(
     session: Session,
     *,
     spec: DomainSpec,
@@ -429,7 +444,8 @@ def _ingest_row(
     actor: str,
     batch_id: str | None,
     known_systems: dict[str, int],
-) -> RowResult:
+) -> tuple[_ParsedRow, StandardisedRecord] | RowResult:
+    """A row parsed and standardised, or refused (kept in the rejects queue) with every reason."""
     parsed, errors = _parse_row(spec, system, row, known_systems)
     key_hint = row.get("source_key") if isinstance(row, dict) else None
     key_hint = str(key_hint) if isinstance(key_hint, str | int) else None
@@ -450,6 +466,106 @@ def _ingest_row(
             source_key=key_hint,
             errors=errors,
         )
+    return parsed, standardised
+
+
+def _ingest_together(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    system: SourceSystem,
+    rows: Sequence[Any],
+    actor: str,
+    batch_id: str,
+    known_systems: dict[str, int],
+) -> list[RowResult]:
+    """A batch with distinct keys: refused rows one by one, then every new or changed record
+    matched together (one pass over the blocking index instead of one per record)."""
+    results: dict[int, RowResult] = {}
+    ready: list[tuple[int, _ParsedRow, StandardisedRecord]] = []
+    for i, row in enumerate(rows):
+        validated = _validated(
+            session,
+            spec=spec,
+            system=system,
+            row=row,
+            index=i,
+            actor=actor,
+            batch_id=batch_id,
+            known_systems=known_systems,
+        )
+        if isinstance(validated, RowResult):
+            results[i] = validated
+        else:
+            ready.append((i, *validated))
+    existing = repository.by_keys(
+        session,
+        system_id=system.id,
+        domain=spec.name,
+        keys=[parsed.source_key for _, parsed, _ in ready],
+    )
+    pending: list[_Pending] = []
+    for i, parsed, standardised in ready:
+        prepared = _prepare(
+            session,
+            spec=spec,
+            system=system,
+            parsed=parsed,
+            issues=standardised.issues,
+            attributes=standardised.attributes,
+            index=i,
+            record=existing.get(parsed.source_key),
+        )
+        if isinstance(prepared, RowResult):
+            results[i] = prepared
+        else:
+            pending.append(prepared)
+    if pending:
+        previous = [p.record.golden_id for p in pending]
+        placed = match.match_many(
+            session,
+            spec=spec,
+            records=[p.record for p in pending],
+            actor=actor,
+            trigger=f"batch {batch_id} from {system.code}",
+        )
+        for item, before, outcome in zip(pending, previous, placed, strict=True):
+            results[item.index] = _finish(
+                session,
+                spec=spec,
+                pending=item,
+                previous_golden=before,
+                placed=outcome,
+                actor=actor,
+                known_systems=known_systems,
+            )
+    return [results[i] for i in range(len(rows))]
+
+
+def _ingest_row(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    system: SourceSystem,
+    row: Any,
+    index: int,
+    actor: str,
+    batch_id: str | None,
+    known_systems: dict[str, int],
+) -> RowResult:
+    validated = _validated(
+        session,
+        spec=spec,
+        system=system,
+        row=row,
+        index=index,
+        actor=actor,
+        batch_id=batch_id,
+        known_systems=known_systems,
+    )
+    if isinstance(validated, RowResult):
+        return validated
+    parsed, standardised = validated
     # A savepoint per row: a database error on one row (however unlikely) must not lose the rest.
     with session.begin_nested():
         return _upsert(
@@ -465,7 +581,21 @@ def _ingest_row(
         )
 
 
-def _upsert(
+@dataclass(slots=True)
+class _Pending:
+    """A new or changed record, ready to be matched with the others of its batch."""
+
+    index: int
+    parsed: _ParsedRow
+    issues: list[QualityIssue]
+    keys: list[IdentifierKey]
+    record: SourceRecord
+    ref: str
+    is_new: bool
+    reactivated: bool = False
+
+
+def _prepare(
     session: Session,
     *,
     spec: DomainSpec,
@@ -474,13 +604,9 @@ def _upsert(
     issues: list[QualityIssue],
     attributes: dict[str, Any],
     index: int,
-    actor: str,
-    known_systems: dict[str, int],
-) -> RowResult:
+    record: SourceRecord | None,
+) -> _Pending | RowResult:
     payload_hash = _payload_hash(parsed.raw)
-    record = repository.by_key(
-        session, system_id=system.id, domain=spec.name, key=parsed.source_key
-    )
     if record is not None and record.payload_hash == payload_hash:
         return RowResult(
             index,
@@ -496,6 +622,8 @@ def _upsert(
     ref = _record_ref(system.code, spec.name, parsed.source_key)
     now = utcnow()
     if record is None:
+        # Not added to the session yet: matching adds it once its golden record is known, so a
+        # record that joins an existing golden record never founds one of its own first.
         record = SourceRecord(
             source_system_id=system.id,
             domain=spec.name,
@@ -509,32 +637,7 @@ def _upsert(
             created_at=now,
             updated_at=now,
         )
-        # Matching decides the golden record before the record is stored, so a record that
-        # joins an existing golden record never founds (and retires) one of its own.
-        placed = match.match(session, spec=spec, record=record, actor=actor, trigger=ref)
-        _store_index(session, spec, record, keys, parsed, known_systems, is_new=True)
-        audit.record(
-            session,
-            actor=actor,
-            action="source_record.created",
-            entity_type="source_record",
-            entity_id=ref,
-            detail={
-                "golden_id": placed.golden_id,
-                "match": _match_detail(placed),
-                "payload": _masked_raw(spec, parsed.raw),
-            },
-        )
-        return RowResult(
-            index,
-            parsed.source_key,
-            "created",
-            placed.golden_id,
-            1,
-            issues=issues,
-            match=_match_detail(placed),
-        )
-
+        return _Pending(index, parsed, issues, keys, record, ref, is_new=True)
     reactivated = record.status is not parsed.status
     record.raw = parsed.raw
     record.attributes = attributes
@@ -543,40 +646,100 @@ def _upsert(
     record.status = parsed.status
     record.version += 1
     record.updated_at = now
-    _store_index(session, spec, record, keys, parsed, known_systems)
-    previous = record.golden_id
-    placed = match.match(session, spec=spec, record=record, actor=actor, trigger=ref)
+    return _Pending(index, parsed, issues, keys, record, ref, is_new=False, reactivated=reactivated)
+
+
+def _finish(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    pending: _Pending,
+    previous_golden: str | None,
+    placed: match.MatchOutcome,
+    actor: str,
+    known_systems: dict[str, int],
+) -> RowResult:
+    record = pending.record
+    _store_index(
+        session, spec, record, pending.keys, pending.parsed, known_systems, is_new=pending.is_new
+    )
+    detail: dict[str, Any] = {
+        "match": _match_detail(placed),
+        "payload": _masked_raw(spec, pending.parsed.raw),
+    }
+    if pending.is_new:
+        detail = {"golden_id": placed.golden_id, **detail}
+    else:
+        detail = {"version": record.version, **detail}
     audit.record(
         session,
         actor=actor,
-        action="source_record.updated",
+        action="source_record.created" if pending.is_new else "source_record.updated",
         entity_type="source_record",
-        entity_id=ref,
-        detail={
-            "version": record.version,
-            "match": _match_detail(placed),
-            "payload": _masked_raw(spec, parsed.raw),
-        },
+        entity_id=pending.ref,
+        detail=detail,
     )
-    if placed.golden_id == previous:
+    if not pending.is_new and placed.golden_id == previous_golden:
         # Still in the same golden record: its attributes may change all the same.
         golden.refresh(
             session,
-            golden_id=previous,
+            golden_id=placed.golden_id,
             reason="source record updated",
             actor=actor,
-            detail=ref,
-            membership_changed=reactivated,
+            detail=pending.ref,
+            membership_changed=pending.reactivated,
             match_version=placed.rule_set_version,
         )
     return RowResult(
-        index,
-        parsed.source_key,
-        "updated",
+        pending.index,
+        pending.parsed.source_key,
+        "created" if pending.is_new else "updated",
         placed.golden_id,
         record.version,
-        issues=issues,
+        issues=pending.issues,
         match=_match_detail(placed),
+    )
+
+
+def _upsert(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    system: SourceSystem,
+    parsed: _ParsedRow,
+    issues: list[QualityIssue],
+    attributes: dict[str, Any],
+    index: int,
+    actor: str,
+    known_systems: dict[str, int],
+) -> RowResult:
+    existing = repository.by_key(
+        session, system_id=system.id, domain=spec.name, key=parsed.source_key
+    )
+    prepared = _prepare(
+        session,
+        spec=spec,
+        system=system,
+        parsed=parsed,
+        issues=issues,
+        attributes=attributes,
+        index=index,
+        record=existing,
+    )
+    if isinstance(prepared, RowResult):
+        return prepared
+    previous = prepared.record.golden_id
+    placed = match.match(
+        session, spec=spec, record=prepared.record, actor=actor, trigger=prepared.ref
+    )
+    return _finish(
+        session,
+        spec=spec,
+        pending=prepared,
+        previous_golden=previous,
+        placed=placed,
+        actor=actor,
+        known_systems=known_systems,
     )
 
 

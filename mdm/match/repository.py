@@ -65,22 +65,20 @@ def replace_blocking_keys(
     )
 
 
-def records_sharing_keys(
+def block_members(
     session: Session, *, domain: str, hashes: Collection[str], max_block: int
-) -> set[int]:
-    """Records in any of these blocks, skipping blocks larger than ``max_block``."""
-    if not hashes:
-        return set()
+) -> dict[str, list[int]]:
+    """Records in each of these blocks; blocks larger than ``max_block`` are left out."""
     members: dict[str, list[int]] = {}
     for chunk in _chunks(sorted(hashes)):
         # One query: a block's size is counted here rather than by a second GROUP BY.
         for key_hash, record_id in session.execute(
-            select(BlockingKey.key_hash, BlockingKey.source_record_id)
-            .where(BlockingKey.domain == domain, BlockingKey.key_hash.in_(chunk))
-            .limit(len(chunk) * (max_block + 1))
+            select(BlockingKey.key_hash, BlockingKey.source_record_id).where(
+                BlockingKey.domain == domain, BlockingKey.key_hash.in_(chunk)
+            )
         ):
             members.setdefault(key_hash, []).append(record_id)
-    return {rid for ids in members.values() if len(ids) <= max_block for rid in ids}
+    return {h: ids for h, ids in members.items() if len(ids) <= max_block}
 
 
 def delete_pairs_of(session: Session, record_id: int) -> None:
@@ -101,7 +99,6 @@ def delete_blocking_keys_of(session: Session, record_id: int) -> None:
 
 def add_pairs(session: Session, pairs: Sequence[MatchPair]) -> None:
     session.add_all(pairs)
-    session.flush()
 
 
 def linked_pairs(session: Session, record_ids: Collection[int]) -> Sequence[MatchPair]:

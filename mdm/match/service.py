@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from matching.blocking import blocking_keys
+from matching.blocking import blocking_keys, candidate_pairs
 from matching.clustering import (
     CandidateReason,
     Clustering,
@@ -138,114 +138,171 @@ def match(
     actor: str,
     trigger: str,
 ) -> MatchOutcome:
-    """Place a new (not yet added) or changed record; moves golden records as clustering says.
+    """Place one new (not yet added) or changed record; see :func:`match_many`."""
+    return match_many(session, spec=spec, records=[record], actor=actor, trigger=trigger)[0]
+
+
+def match_many(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    records: Sequence[SourceRecord],
+    actor: str,
+    trigger: str,
+) -> list[MatchOutcome]:
+    """Place new (not yet added) or changed records together, as one batch.
 
     A new record has ``golden_id`` None and is added to the session here, once its golden record
     is known, so that a record that joins an existing golden record never founds one first.
+    The records are blocked against each other in memory and against the hub through the
+    blocking index, then clustered with their neighbourhood: the same pairs, and so the same
+    golden records, as sending them one by one in any order.
     """
     settings = settings_for(session, spec.name)
-    incoming = to_match_record(settings, record)
-    hashes = {repository.hash_key(spec.name, k) for k in blocking_keys(settings, incoming)}
-    repository.lock_keys(session, hashes)
-    old_golden = record.golden_id
-
-    candidate_ids = repository.records_sharing_keys(
-        session, domain=spec.name, hashes=hashes, max_block=MAX_BLOCK
-    )
-    if record.id is not None:
-        candidate_ids.discard(record.id)
-    candidates = {r.id: r for r in repository.records(session, candidate_ids) if _matchable(r)}
-    own_scores: dict[int, PairScore] = {
-        rid: score_pair(settings, incoming, to_match_record(settings, r))
-        for rid, r in candidates.items()
+    incoming = [to_match_record(settings, r) for r in records]
+    batch = {m.key: r for m, r in zip(incoming, records, strict=True)}
+    batch_ids = {r.id for r in records if r.id is not None}
+    hashes = {
+        m.key: {repository.hash_key(spec.name, k) for k in blocking_keys(settings, m)}
+        for m in incoming
     }
+    repository.lock_keys(session, set().union(*hashes.values()))
+
+    # Each incoming record against the hub's blocking index.
+    blocks = repository.block_members(
+        session, domain=spec.name, hashes=set().union(*hashes.values()), max_block=MAX_BLOCK
+    )
+    wanted = {rid for ids in blocks.values() for rid in ids} - batch_ids
+    candidates = {r.id: r for r in repository.records(session, wanted) if _matchable(r)}
+    candidate_inputs = {rid: to_match_record(settings, r) for rid, r in candidates.items()}
+    own_scores: dict[str, dict[int, PairScore]] = {}
+    for m in incoming:
+        mine = {rid for h in hashes[m.key] for rid in blocks.get(h, ())} & candidates.keys()
+        own_scores[m.key] = {
+            rid: score_pair(settings, m, candidate_inputs[rid]) for rid in sorted(mine)
+        }
+    # And against each other, blocked in memory with the same keys.
+    by_input = {m.key: m for m in incoming}
+    batch_scores = {
+        (a, b): score_pair(settings, by_input[a], by_input[b])
+        for a, b in candidate_pairs(settings, incoming, max_block=MAX_BLOCK)
+    }
+
     seeds = {
         rid
-        for rid, s in own_scores.items()
+        for scores in own_scores.values()
+        for rid, s in scores.items()
         if verdict(settings, s) in (Verdict.MATCH, Verdict.REVIEW)
     }
-    if old_golden is not None:
-        seeds |= {m.id for m in repository.matchable_members(session, [old_golden])}
-    if record.id is not None:
-        seeds |= {
-            link.record_b_id if link.record_a_id == record.id else link.record_a_id
-            for link in repository.steward_links_touching(session, [record.id])
-            if link.kind is LinkKind.MUST_LINK
-        }
-        seeds.discard(record.id)
-    hood, truncated = _neighbourhood(session, seeds, exclude=record.id)
+    old_goldens = {r.golden_id for r in records if r.golden_id is not None}
+    seeds |= {m.id for m in repository.matchable_members(session, old_goldens)}
+    seeds |= {
+        other
+        for link_row in repository.steward_links_touching(session, batch_ids)
+        if link_row.kind is LinkKind.MUST_LINK
+        for other in (link_row.record_a_id, link_row.record_b_id)
+    }
+    seeds -= batch_ids
+    hood, truncated = _neighbourhood(session, seeds, exclude=batch_ids)
 
     stored = {r.id: r for r in repository.records(session, hood) if _matchable(r)}
     by_key: dict[str, SourceRecord] = {record_key(r): r for r in stored.values()}
     inputs = {record_key(r): to_match_record(settings, r) for r in stored.values()}
-    scores: dict[Pair, PairScore] = {}
     key_of = {rid: record_key(r) for rid, r in stored.items()}
+    scores: dict[Pair, PairScore] = {}
     for pair in repository.pairs_among(session, stored.keys()):
-        if record.id in (pair.record_a_id, pair.record_b_id):
+        if pair.record_a_id in batch_ids or pair.record_b_id in batch_ids:
             continue
         left, right = sorted((key_of[pair.record_a_id], key_of[pair.record_b_id]))
         scores[(left, right)] = score_pair(settings, inputs[left], inputs[right])
-    for rid, score in own_scores.items():
-        if rid in stored:
-            scores[pair_key(score.left, score.right)] = _oriented(score)
+    for own in own_scores.values():
+        for rid, score in own.items():
+            if rid in stored:
+                scores[pair_key(score.left, score.right)] = _oriented(score)
+    scores.update(batch_scores)
     constraints = steward_constraints(
         session,
-        [*stored.values(), record],
-        key_of | ({record.id: incoming.key} if record.id else {}),
+        [*stored.values(), *records],
+        key_of | {r.id: m.key for m, r in zip(incoming, records, strict=True) if r.id},
     )
-    clustering = cluster(settings, [*inputs.values(), incoming], scores, constraints)
+    clustering = cluster(settings, [*inputs.values(), *incoming], scores, constraints)
 
-    by_key[incoming.key] = record
+    old = {key: r.golden_id for key, r in batch.items()}
+    by_key.update(batch)
     applied = _apply(
         session,
         spec=spec,
         settings=settings,
         clustering=clustering,
         records=by_key,
-        incoming=incoming.key,
+        incoming=set(batch),
         actor=actor,
         trigger=trigger,
     )
-    # A new record has no stored pairs or keys yet: nothing to delete first.
-    is_new = old_golden is None
-    _store_pairs(session, settings, record, candidates, own_scores, is_new=is_new)
-    repository.replace_blocking_keys(
-        session, record_id=record.id, domain=spec.name, hashes=hashes, is_new=is_new
-    )
-    target = applied.targets[incoming.key]
-    if old_golden is None:
-        outcome = DecisionOutcome.FOUNDED if target in applied.founded else DecisionOutcome.JOINED
-    else:
-        outcome = DecisionOutcome.STAYED if target == old_golden else DecisionOutcome.MOVED
-    merged_by = clustering.merged_by.get(incoming.key)
-    explanation = _explanation(clustering, incoming.key, applied, len(stored), truncated)
-    # Pairs a hard rule refused outright never enter the neighbourhood; say so all the same.
-    shown = {tuple(r["pair"]) for r in explanation["refused"]}
-    for score in sorted(own_scores.values(), key=lambda x: (x.left, x.right)):
-        oriented = _oriented(score)
-        strong = bool(score.decisive) or score.weight >= settings.thresholds.auto_match
-        if score.cannot_link and strong and (oriented.left, oriented.right) not in shown:
-            explanation["refused"].append(
-                {
-                    "rule": "cannot_link:" + ",".join(score.cannot_link),
-                    "pair": [oriented.left, oriented.right],
-                    "summary": score.describe(),
-                }
-            )
-    _decide(
+    # New records have no stored pairs or keys yet: nothing to delete first.
+    for m, record in zip(incoming, records, strict=True):
+        is_new = old[m.key] is None
+        _store_pairs(session, settings, record, candidates, own_scores[m.key], is_new=is_new)
+        repository.replace_blocking_keys(
+            session, record_id=record.id, domain=spec.name, hashes=hashes[m.key], is_new=is_new
+        )
+    repository.add_pairs(
         session,
-        spec=spec,
-        settings=settings,
-        record=record,
-        golden_id=target,
-        outcome=outcome,
-        merged_by=merged_by,
-        explanation=explanation,
-        actor=actor,
-        trigger=trigger,
+        [
+            row
+            for (a, b), score in sorted(batch_scores.items())
+            if (row := _pair_row(settings, batch[a], batch[b], score)) is not None
+        ],
     )
+
+    outcomes: list[MatchOutcome] = []
+    for m, record in zip(incoming, records, strict=True):
+        target = applied.targets[m.key]
+        if old[m.key] is None:
+            outcome = (
+                DecisionOutcome.FOUNDED if target in applied.founded else DecisionOutcome.JOINED
+            )
+        else:
+            outcome = DecisionOutcome.STAYED if target == old[m.key] else DecisionOutcome.MOVED
+        merged_by = clustering.merged_by.get(m.key)
+        explanation = _explanation(clustering, m.key, applied, len(stored), truncated)
+        # Pairs a hard rule refused outright never enter the neighbourhood; say so all the same.
+        shown = {tuple(r["pair"]) for r in explanation["refused"]}
+        for score in sorted(own_scores[m.key].values(), key=lambda x: (x.left, x.right)):
+            oriented = _oriented(score)
+            strong = bool(score.decisive) or score.weight >= settings.thresholds.auto_match
+            if score.cannot_link and strong and (oriented.left, oriented.right) not in shown:
+                explanation["refused"].append(
+                    {
+                        "rule": "cannot_link:" + ",".join(score.cannot_link),
+                        "pair": [oriented.left, oriented.right],
+                        "summary": score.describe(),
+                    }
+                )
+        _decide(
+            session,
+            spec=spec,
+            settings=settings,
+            record=record,
+            golden_id=target,
+            outcome=outcome,
+            merged_by=merged_by,
+            explanation=explanation,
+            actor=actor,
+            trigger=trigger,
+        )
+        outcomes.append(
+            MatchOutcome(
+                golden_id=target,
+                outcome=outcome,
+                rule_set_version=settings.version,
+                weight=merged_by.weight if merged_by else None,
+                candidates=applied.candidate_ids,
+                summary=merged_by.describe() if merged_by else "no golden record matched",
+            )
+        )
     for key, (_, new) in sorted(applied.moved.items()):
-        if key == incoming.key:
+        if key in batch:
             continue
         _decide(
             session,
@@ -259,14 +316,7 @@ def match(
             actor=actor,
             trigger=f"re-clustered after {trigger}",
         )
-    return MatchOutcome(
-        golden_id=target,
-        outcome=outcome,
-        rule_set_version=settings.version,
-        weight=merged_by.weight if merged_by else None,
-        candidates=applied.candidate_ids,
-        summary=merged_by.describe() if merged_by else "no golden record matched",
-    )
+    return outcomes
 
 
 def forget(
@@ -292,7 +342,7 @@ def recluster(
 ) -> _Applied:
     """Re-cluster the neighbourhood of ``records`` from the stored pairs."""
     settings = settings_for(session, spec.name)
-    hood, _ = _neighbourhood(session, {r.id for r in records}, exclude=None)
+    hood, _ = _neighbourhood(session, {r.id for r in records}, exclude=set())
     stored = {r.id: r for r in repository.records(session, hood) if _matchable(r)}
     inputs = {record_key(r): to_match_record(settings, r) for r in stored.values()}
     key_of = {rid: record_key(r) for rid, r in stored.items()}
@@ -308,7 +358,7 @@ def recluster(
         settings=settings,
         clustering=clustering,
         records={record_key(r): r for r in stored.values()},
-        incoming=None,
+        incoming=set(),
         actor=actor,
         trigger=trigger,
     )
@@ -353,7 +403,7 @@ def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -
         settings=settings,
         clustering=result.clustering,
         records=by_key,
-        incoming=None,
+        incoming=set(),
         actor=actor,
         trigger=trigger,
     )
@@ -509,7 +559,7 @@ def _oriented(score: PairScore) -> PairScore:
 
 
 def _neighbourhood(
-    session: Session, seeds: set[int], *, exclude: int | None
+    session: Session, seeds: set[int], *, exclude: set[int]
 ) -> tuple[set[int], bool]:
     """Records tied to the seeds by review-or-better pairs, must-links and shared goldens."""
     seen: set[int] = set(seeds)
@@ -524,8 +574,7 @@ def _neighbourhood(
                 found |= {link_row.record_a_id, link_row.record_b_id}
         goldens = {r.golden_id for r in repository.records(session, frontier)}
         found |= {m.id for m in repository.matchable_members(session, goldens)}
-        if exclude is not None:
-            found.discard(exclude)
+        found -= exclude
         frontier = found - seen
         if len(seen) + len(frontier) > MAX_NEIGHBOURHOOD:
             frontier = set(sorted(frontier)[: max(MAX_NEIGHBOURHOOD - len(seen), 0)])
@@ -596,7 +645,7 @@ def _apply(
     settings: MatchSettings,
     clustering: Clustering,
     records: Mapping[str, SourceRecord],
-    incoming: str | None,
+    incoming: set[str],
     actor: str,
     trigger: str,
 ) -> _Applied:
@@ -632,10 +681,43 @@ def _apply(
         gained[new].append(key)
         if old is not None:
             lost[old][new] += 1
-    if incoming is not None and records[incoming].id is None:
-        # The new record enters the session only now that its golden record exists.
-        session.add(records[incoming])
+    for key in sorted(incoming):
+        if records[key].id is None:
+            # A new record enters the session only now that its golden record exists.
+            session.add(records[key])
     session.flush()
+    # Refreshing writes versions and audit rows that no later query here reads: let them
+    # accumulate and go to the database in one flush instead of one per golden record.
+    with session.no_autoflush:
+        _refresh_touched(
+            session, settings=settings, lost=lost, gained=gained, actor=actor, trigger=trigger
+        )
+    session.flush()
+    if not clustering.candidates and not known:
+        # A new record alone in its neighbourhood: nothing to propose, nothing stale to retire.
+        return applied
+    applied.candidate_ids = _propose(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=clustering,
+        targets=applied.targets,
+        records=records,
+        touched=set(known) | set(applied.targets.values()),
+    )
+    return applied
+
+
+def _refresh_touched(
+    session: Session,
+    *,
+    settings: MatchSettings,
+    lost: Mapping[str, Counter[str]],
+    gained: Mapping[str, list[str]],
+    actor: str,
+    trigger: str,
+) -> None:
+    """Retire golden records left empty; write new versions of the others that changed."""
     for old, went_to in sorted(lost.items()):
         if repository.member_count(session, old) == 0:
             survivor = sorted(went_to.items(), key=lambda item: (-item[1], item[0]))[0][0]
@@ -670,19 +752,6 @@ def _apply(
             membership_changed=True,
             match_version=settings.version,
         )
-    if not clustering.candidates and not known:
-        # A new record alone in its neighbourhood: nothing to propose, nothing stale to retire.
-        return applied
-    applied.candidate_ids = _propose(
-        session,
-        spec=spec,
-        settings=settings,
-        clustering=clustering,
-        targets=applied.targets,
-        records=records,
-        touched=set(known) | set(applied.targets.values()),
-    )
-    return applied
 
 
 def _propose(

@@ -52,10 +52,11 @@ def test_every_write_is_in_the_audit_log(client: TestClient) -> None:
 
     assert actions == [
         "source_system.created",
-        # Matching places the record (founding its golden record) as it is stored.
+        # A batch refuses its bad rows first, then matches its good ones together; matching
+        # places a record (founding its golden record) as it is stored.
+        "reject.created",
         "golden.created",
         "source_record.created",
-        "reject.created",
         "ingest.batch",
         "source_record.deleted",
         "golden.updated",
