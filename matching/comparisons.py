@@ -49,6 +49,10 @@ def _reaches(level: Level, a: str, b: str) -> tuple[bool, float | None]:
     if kind == "levenshtein":
         distance = Levenshtein.distance(a, b)
         return distance <= threshold, float(distance)
+    if kind == "damerau_levenshtein":
+        # Counts a swap of two neighbouring characters as one edit: "2295" and "2259".
+        distance = DamerauLevenshtein.distance(a, b)
+        return distance <= threshold, float(distance)
     if kind == "token_set":
         score = fuzz.token_set_ratio(a, b) / 100.0
         return score >= threshold, score

@@ -100,8 +100,9 @@ def _given_name(feature: str) -> Comparison:
         levels=(
             _lv("exact or nickname", "exact", 0.88, 0.015, tf=True),
             _lv("jaro_winkler>=0.92", "jaro_winkler", 0.05, 0.005, 0.92),
-            _lv("initial", "initial", 0.03, 0.03),
-            _lv("else", "else", 0.04, 0.95),
+            _lv("jaro_winkler>=0.85", "jaro_winkler", 0.02, 0.01, 0.85),
+            _lv("initial", "initial", 0.02, 0.03),
+            _lv("else", "else", 0.03, 0.945),
         ),
     )
 
@@ -454,6 +455,8 @@ def employee() -> MatchSettings:
             _f("work_email", "work_email", "email"),
             _f("job_title", "job_title", "alnum"),
             _f("street", "home_address.line1", "street"),
+            _f("house_number", "home_address.line1", "house_number"),
+            _f("street_name", "home_address.line1", "street_name"),
             _f("city", "home_address.city", "alnum"),
             _f("postcode", "home_address.zip", "alnum"),
             _f("home_phone", "home_phone", "phone"),
@@ -466,6 +469,10 @@ def employee() -> MatchSettings:
             _block("postcode_initial", "postcode", "first_initial"),
             _block("street_postcode", "street", "postcode"),
             _block("phone", "home_phone"),
+            # Rules without the first initial, for a given name replaced or misspelt at its start.
+            _block("birth_postcode", "birth_date", "postcode"),
+            _block("surname_postcode", "last_name_nysiis", "postcode"),
+            _block("birth_surname", "birth_date", "last_name_nysiis"),
         ),
         comparisons=(
             Comparison(
@@ -473,7 +480,8 @@ def employee() -> MatchSettings:
                 feature="ssn",
                 levels=(
                     _lv("exact", "exact", 0.9, 0.00002),
-                    _lv("one digit off", "levenshtein", 0.05, 0.0002, 1),
+                    # A mistyped or swapped pair of digits: often a typo, never proof.
+                    _lv("one digit off", "damerau_levenshtein", 0.05, 0.0002, 1),
                     _lv("else", "else", 0.05, 0.99978),
                 ),
             ),
@@ -482,16 +490,20 @@ def employee() -> MatchSettings:
             _middle_initial("middle_initial"),
             _suffix("name_suffix"),
             _birth_date("birth_date"),
+            # A household shares its street: frequency-adjusted, and never enough alone. The
+            # street name and the house number are compared apart, so a typo in one leaves
+            # the other's evidence.
             Comparison(
-                name="street",
-                feature="street",
+                name="street_name",
+                feature="street_name",
                 levels=(
-                    # A household shares its street: frequency-adjusted, and never enough alone.
-                    _lv("exact", "exact", 0.7, 0.0005, tf=True),
-                    _lv("token_set>=0.85", "token_set", 0.15, 0.003, 0.85),
-                    _lv("else", "else", 0.15, 0.9965),
+                    _lv("exact", "exact", 0.75, 0.001, tf=True),
+                    _lv("jaro_winkler>=0.90", "jaro_winkler", 0.12, 0.004, 0.90),
+                    _lv("token_set>=0.80", "token_set", 0.05, 0.01, 0.80),
+                    _lv("else", "else", 0.08, 0.985),
                 ),
             ),
+            _exact_only("house_number", "house_number", 0.85, 0.02, 0.15),
             Comparison(
                 name="city",
                 feature="city",
@@ -506,7 +518,7 @@ def employee() -> MatchSettings:
                 feature="postcode",
                 levels=(
                     _lv("exact", "exact", 0.8, 0.005, tf=True),
-                    _lv("one character off", "levenshtein", 0.1, 0.02, 1),
+                    _lv("one character off", "damerau_levenshtein", 0.1, 0.02, 1),
                     _lv("else", "else", 0.1, 0.975),
                 ),
             ),
@@ -525,6 +537,10 @@ def employee() -> MatchSettings:
         thresholds=Thresholds(auto_match=AUTO_MATCH, review=REVIEW),
         cannot_link=(),
         decisive=(),
+        # HR files are messy: a record with one corrupted field (a misspelt street, a replaced
+        # first name) still chains with its cluster; only a disagreement as strong as JR
+        # against SR keeps two clusters apart when the pair is otherwise in the review band.
+        contradiction_weight=-5.5,
     )
 
 

@@ -160,6 +160,21 @@ def _street(value: Any) -> Iterable[str]:
     return _alnum(value)
 
 
+_HOUSE_NUMBER = re.compile(r"^\s*([0-9]+[A-Z]?)\b")
+
+
+def _house_number(value: Any) -> Iterable[str]:
+    match = _HOUSE_NUMBER.match(_text(value))
+    return (match.group(1),) if match else ()
+
+
+def _street_name(value: Any) -> Iterable[str]:
+    # The street without its house number, so "12 GOODCHILD ST" and "21 GOODCHILD ST" agree on
+    # the street while the number is compared on its own.
+    text = _HOUSE_NUMBER.sub("", _text(value))
+    return _alnum(text)
+
+
 TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
     {
         "upper": _upper,
@@ -184,6 +199,8 @@ TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
         "part_number": _part_number,
         "license": _license,
         "street": _street,
+        "house_number": _house_number,
+        "street_name": _street_name,
     }
 )
 

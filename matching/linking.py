@@ -61,14 +61,18 @@ def link(
         constraints.cannot_link,
     )
     combined = Clustering(clusters=[])
-    for component in components(by_key, linking_edges(settings, scores.values(), must)):
-        members = set(component)
-        part = cluster(
-            settings,
-            [by_key[k] for k in component],
-            {p: s for p, s in scores.items() if p[0] in members and p[1] in members},
-            must,
-        )
+    groups = components(by_key, linking_edges(settings, scores.values(), must))
+    component_of = {key: index for index, group in enumerate(groups) for key in group}
+    # Each scored pair goes to its component in one pass (pairs across components tie nothing).
+    scores_of: list[dict[Pair, PairScore]] = [{} for _ in groups]
+    for pair, score in scores.items():
+        if component_of[pair[0]] == component_of[pair[1]]:
+            scores_of[component_of[pair[0]]][pair] = score
+    for index, component in enumerate(groups):
+        if len(component) == 1 and not scores_of[index]:
+            combined.clusters.append(component)
+            continue
+        part = cluster(settings, [by_key[k] for k in component], scores_of[index], must)
         combined.clusters.extend(part.clusters)
         combined.candidates.extend(part.candidates)
         combined.blocked.extend(part.blocked)

@@ -28,6 +28,7 @@ LevelKind = Literal[
     "exact",
     "jaro_winkler",
     "levenshtein",
+    "damerau_levenshtein",
     "token_set",
     "token_sort",
     "initial",

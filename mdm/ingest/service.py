@@ -626,6 +626,7 @@ def _prepare(
         # record that joins an existing golden record never founds one of its own first.
         record = SourceRecord(
             source_system_id=system.id,
+            source_system=system,
             domain=spec.name,
             source_key=parsed.source_key,
             status=parsed.status,

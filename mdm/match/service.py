@@ -90,8 +90,9 @@ def settings_for(session: Session, domain: str) -> MatchSettings:
 
 
 def record_key(record: SourceRecord) -> str:
-    """A key that does not depend on insertion order (unlike the row ID), for stable tie-breaks."""
-    return f"{record.source_system_id}:{record.source_key}"
+    """``system code:source key``: unlike row IDs it does not depend on the order records or
+    systems arrived in, so ties between equal weights break the same way everywhere."""
+    return f"{record.source_system.code}:{record.source_key}"
 
 
 def invalid_attributes(record: SourceRecord) -> list[str]:
@@ -654,8 +655,11 @@ def _apply(
     age = repository.golden_created(session, known)
     claimed: set[str] = set()
     chosen: dict[tuple[str, ...], str | None] = {}
-    # Larger clusters choose first, so a split leaves the golden ID with the bigger part.
-    for members in sorted(clustering.clusters, key=lambda c: (-len(c), c)):
+    # Larger clusters choose first, so a split leaves the golden ID with the bigger part; on a
+    # tie, the records that did not change keep it and the changed one moves.
+    for members in sorted(
+        clustering.clusters, key=lambda c: (-len(c), bool(incoming.intersection(c)), c)
+    ):
         counts = Counter(current[k] for k in members if current[k] is not None)
         options = sorted(
             (-n, age[g], g) for g, n in counts.items() if g is not None and g not in claimed

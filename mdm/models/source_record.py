@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mdm.models.base import Base, JSONType, UTCDateTime, utcnow
+from mdm.models.source_system import SourceSystem
 
 
 class SourceRecordStatus(enum.StrEnum):
@@ -26,6 +27,9 @@ class SourceRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_system_id: Mapped[int] = mapped_column(ForeignKey("source_system.id"))
+    # Matching keys records by system code and key, which do not depend on the order systems
+    # were registered in (row IDs do); systems are few, so loading them with records is cheap.
+    source_system: Mapped[SourceSystem] = relationship(lazy="selectin")
     domain: Mapped[str] = mapped_column(String(32))
     source_key: Mapped[str] = mapped_column(String(200))
     status: Mapped[SourceRecordStatus] = mapped_column(

@@ -104,10 +104,15 @@ def test_activating_a_rule_set_rematches_the_domain_under_its_version(client: Te
     erp = client.get("/api/v1/sources/erp/domains/provider/records/P1").json()["golden_id"]
     clinic = client.get("/api/v1/sources/clinic_a/domains/provider/records/7").json()["golden_id"]
     assert erp != clinic
-    decision = client.get("/api/v1/match/decisions/clinic_a/provider/7").json()[-1]
-    assert decision["rule_set_version"] == "provider-strict-2"
-    assert decision["trigger"] == "rule set provider-strict-2 activated"
-    history = client.get(f"/api/v1/golden/provider/{clinic}/history").json()
+    last = [
+        client.get(f"/api/v1/match/decisions/{path}").json()[-1]
+        for path in ("erp/provider/P1", "clinic_a/provider/7")
+    ]
+    # One of the two moved out, with a decision naming the activation.
+    (moved,) = [d for d in last if d["rule_set_version"] == "provider-strict-2"]
+    assert moved["trigger"] == "rule set provider-strict-2 activated"
+    assert moved["outcome"] == "moved"
+    history = client.get(f"/api/v1/golden/provider/{moved['golden_id']}/history").json()
     assert history[-1]["rule_set_version"] == "provider-strict-2+most-recent-v1"
 
 
