@@ -25,6 +25,32 @@ def get(session: Session, golden_id: str, *, for_update: bool = False) -> Golden
     return session.get(GoldenRecord, golden_id, with_for_update=for_update)
 
 
+def get_many(
+    session: Session, golden_ids: Sequence[str], *, for_update: bool = False
+) -> dict[str, GoldenRecord]:
+    found: dict[str, GoldenRecord] = {}
+    wanted = sorted(set(golden_ids))
+    for start in range(0, len(wanted), 500):
+        stmt = select(GoldenRecord).where(GoldenRecord.id.in_(wanted[start : start + 500]))
+        if for_update:
+            stmt = stmt.with_for_update()
+        found.update((g.id, g) for g in session.scalars(stmt))
+    return found
+
+
+def members_of(session: Session, golden_ids: Sequence[str]) -> dict[str, list[SourceRecord]]:
+    out: dict[str, list[SourceRecord]] = {}
+    wanted = sorted(set(golden_ids))
+    for start in range(0, len(wanted), 500):
+        for record in session.scalars(
+            select(SourceRecord)
+            .where(SourceRecord.golden_id.in_(wanted[start : start + 500]))
+            .order_by(SourceRecord.id)
+        ):
+            out.setdefault(record.golden_id, []).append(record)
+    return out
+
+
 def add(session: Session, golden: GoldenRecord) -> None:
     # Golden IDs are made here, not by the database: no flush needed to know it.
     session.add(golden)

@@ -94,7 +94,62 @@ def refresh(
     golden = repository.get(session, golden_id, for_update=True)
     assert golden is not None, f"refresh of missing golden record {golden_id}"
     members = repository.members(session, golden_id)
-    codes = repository.system_codes(session, {m.source_system_id for m in members})
+    return _rebuild(
+        session,
+        golden=golden,
+        members=members,
+        reason=reason,
+        actor=actor,
+        detail=detail,
+        membership_changed=membership_changed,
+        match_version=match_version,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    golden_id: str
+    reason: str
+    detail: str = ""
+
+
+def refresh_many(
+    session: Session,
+    refreshes: Sequence[Refresh],
+    *,
+    actor: str,
+    membership_changed: bool,
+    match_version: str = "",
+) -> None:
+    """:func:`refresh` for many golden records, loading them and their members in bulk."""
+    ids = [r.golden_id for r in refreshes]
+    goldens = repository.get_many(session, ids, for_update=True)
+    members = repository.members_of(session, ids)
+    for item in refreshes:
+        _rebuild(
+            session,
+            golden=goldens[item.golden_id],
+            members=members.get(item.golden_id, []),
+            reason=item.reason,
+            actor=actor,
+            detail=item.detail,
+            membership_changed=membership_changed,
+            match_version=match_version,
+        )
+
+
+def _rebuild(
+    session: Session,
+    *,
+    golden: GoldenRecord,
+    members: Sequence[SourceRecord],
+    reason: str,
+    actor: str,
+    detail: str,
+    membership_changed: bool,
+    match_version: str,
+) -> GoldenVersion | None:
+    codes = {m.source_system_id: m.source_system.code for m in members}
     active = [m for m in members if m.status is SourceRecordStatus.ACTIVE]
     resolution = resolve_most_recent(
         Contribution(m.id, codes[m.source_system_id], m.source_key, m.updated_at, m.attributes)

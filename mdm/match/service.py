@@ -62,8 +62,9 @@ from mdm.models import (
 )
 from mdm.models.base import utcnow
 
-# A neighbourhood larger than this is cut off (and the decision says so): it means a blocking
-# key or a chain of review pairs ties together far more records than one real-world thing has.
+# A neighbourhood larger than this, per record being matched, is cut off (and the decision says
+# so): it means a chain of review pairs ties together far more records than one real-world
+# thing has. A batch gets this budget for each of its records.
 MAX_NEIGHBOURHOOD = 500
 MAX_BLOCK = 200
 
@@ -204,7 +205,9 @@ def match_many(
         for other in (link_row.record_a_id, link_row.record_b_id)
     }
     seeds -= batch_ids
-    hood, truncated = _neighbourhood(session, seeds, exclude=batch_ids)
+    hood, truncated = _neighbourhood(
+        session, seeds, exclude=batch_ids, limit=MAX_NEIGHBOURHOOD * len(records)
+    )
 
     stored = {r.id: r for r in repository.records(session, hood) if _matchable(r)}
     by_key: dict[str, SourceRecord] = {record_key(r): r for r in stored.values()}
@@ -343,7 +346,12 @@ def recluster(
 ) -> _Applied:
     """Re-cluster the neighbourhood of ``records`` from the stored pairs."""
     settings = settings_for(session, spec.name)
-    hood, _ = _neighbourhood(session, {r.id for r in records}, exclude=set())
+    hood, _ = _neighbourhood(
+        session,
+        {r.id for r in records},
+        exclude=set(),
+        limit=MAX_NEIGHBOURHOOD * max(1, len(records)),
+    )
     stored = {r.id: r for r in repository.records(session, hood) if _matchable(r)}
     inputs = {record_key(r): to_match_record(settings, r) for r in stored.values()}
     key_of = {rid: record_key(r) for rid, r in stored.items()}
@@ -560,7 +568,7 @@ def _oriented(score: PairScore) -> PairScore:
 
 
 def _neighbourhood(
-    session: Session, seeds: set[int], *, exclude: set[int]
+    session: Session, seeds: set[int], *, exclude: set[int], limit: int
 ) -> tuple[set[int], bool]:
     """Records tied to the seeds by review-or-better pairs, must-links and shared goldens."""
     seen: set[int] = set(seeds)
@@ -577,8 +585,8 @@ def _neighbourhood(
         found |= {m.id for m in repository.matchable_members(session, goldens)}
         found -= exclude
         frontier = found - seen
-        if len(seen) + len(frontier) > MAX_NEIGHBOURHOOD:
-            frontier = set(sorted(frontier)[: max(MAX_NEIGHBOURHOOD - len(seen), 0)])
+        if len(seen) + len(frontier) > limit:
+            frontier = set(sorted(frontier)[: max(limit - len(seen), 0)])
             truncated = True
         seen |= frontier
         if truncated:
@@ -746,16 +754,18 @@ def _refresh_touched(
                 membership_changed=True,
                 match_version=settings.version,
             )
-    for target, keys in sorted(gained.items()):
-        golden.refresh(
-            session,
-            golden_id=target,
-            reason="source record joined",
-            actor=actor,
-            detail=f"{trigger}: " + ", ".join(sorted(keys)[:10]),
-            membership_changed=True,
-            match_version=settings.version,
-        )
+    golden.refresh_many(
+        session,
+        [
+            golden.Refresh(
+                target, "source record joined", f"{trigger}: " + ", ".join(sorted(keys)[:10])
+            )
+            for target, keys in sorted(gained.items())
+        ],
+        actor=actor,
+        membership_changed=True,
+        match_version=settings.version,
+    )
 
 
 def _propose(

@@ -8,7 +8,9 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.defaults import provider
@@ -21,6 +23,7 @@ from mdm.demo import generate_demo
 from mdm.domains import DOMAINS
 from mdm.domains.standardise import standardise_record
 from mdm.match import service
+from mdm.models import MatchDecision
 from tests.helpers import make_system
 
 Partition = frozenset[frozenset[str]]
@@ -122,3 +125,27 @@ def test_rematching_a_domain_in_batch_changes_nothing_incremental_matching_decid
     assert result.records == len(_demo_providers())
     assert result.moved == 0
     assert result.founded == 0
+
+
+def test_a_large_batch_gets_a_neighbourhood_budget_per_record(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ten records' worth of neighbourhood each: a batch of 40 must not be cut at ten in all.
+    monkeypatch.setattr(service, "MAX_NEIGHBOURHOOD", 10)
+    for system in ("erp", "clinic_a", "clinic_b", "billing", "supply"):
+        make_system(client, system)
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    for ref, row in _demo_providers():
+        by_source.setdefault(ref.split("/")[0], []).append(row)
+    for source, rows in by_source.items():
+        for start in range(0, len(rows), 40):
+            response = client.post(
+                f"/api/v1/sources/{source}/domains/provider/records",
+                json={"records": rows[start : start + 40]},
+            )
+            assert response.status_code == 200, response.text
+
+    decisions = session.scalars(select(MatchDecision)).all()
+
+    assert decisions
+    assert not [d.id for d in decisions if d.explanation["neighbourhood_truncated"]]
