@@ -1,7 +1,7 @@
-"""The identity rule used until the matching engine arrives: agreeing strong identifiers.
+"""Identifier keys of a record, for the identifier index (lookups by NPI, GTIN, EIN...).
 
-Also the cannot-link rule it must respect: two records with *different* valid values for the same
-strong identifier are different things, so they must never share a golden record.
+Matching (``mdm.match``) decides golden records; strong identifiers declared here are also the
+ones its default settings treat as decisive and cannot-link.
 """
 
 from __future__ import annotations
@@ -53,14 +53,3 @@ def identifier_keys(
 
 def identity_schemes(spec: DomainSpec) -> frozenset[str]:
     return frozenset("+".join(combo) for combo in spec.identity)
-
-
-def strong_keys(spec: DomainSpec, keys: Iterable[IdentifierKey]) -> dict[str, str]:
-    """The valid identity keys, scheme -> value."""
-    schemes = identity_schemes(spec)
-    return {k.scheme: k.value for k in keys if k.valid and k.scheme in schemes}
-
-
-def conflicts(a: Mapping[str, str], b: Mapping[str, str]) -> list[str]:
-    """Schemes on which two sets of valid identity keys disagree (a cannot-link)."""
-    return sorted(s for s in a.keys() & b.keys() if a[s] != b[s])

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, text, tuple_
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mdm.models import (
@@ -71,62 +70,6 @@ def system_codes(session: Session, system_ids: Iterable[int]) -> dict[int, str]:
         select(SourceSystem.id, SourceSystem.code).where(SourceSystem.id.in_(set(system_ids)))
     )
     return {row.id: row.code for row in rows}
-
-
-def goldens_with_identifiers(
-    session: Session, *, domain: str, keys: Sequence[tuple[str, str]], exclude_record_id: int | None
-) -> set[str]:
-    """Golden records with a member holding one of the valid identifier ``keys``."""
-    if not keys:
-        return set()
-    stmt = (
-        select(SourceRecord.golden_id)
-        .join(RecordIdentifier, RecordIdentifier.source_record_id == SourceRecord.id)
-        .where(
-            RecordIdentifier.domain == domain,
-            RecordIdentifier.valid.is_(True),
-            tuple_(RecordIdentifier.scheme, RecordIdentifier.value).in_(list(keys)),
-        )
-        .distinct()
-    )
-    if exclude_record_id is not None:
-        stmt = stmt.where(SourceRecord.id != exclude_record_id)
-    return set(session.scalars(stmt))
-
-
-def member_valid_keys(
-    session: Session, *, golden_ids: Iterable[str], schemes: Iterable[str]
-) -> list[tuple[str, int, str, str]]:
-    """(golden_id, source_record_id, scheme, value) of members' valid identity keys."""
-    rows = session.execute(
-        select(
-            SourceRecord.golden_id, SourceRecord.id, RecordIdentifier.scheme, RecordIdentifier.value
-        )
-        .join(RecordIdentifier, RecordIdentifier.source_record_id == SourceRecord.id)
-        .where(
-            SourceRecord.golden_id.in_(set(golden_ids)),
-            RecordIdentifier.valid.is_(True),
-            RecordIdentifier.scheme.in_(set(schemes)),
-        )
-    )
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-
-def lock_identity_keys(session: Session, domain: str, keys: Iterable[tuple[str, str]]) -> None:
-    """Serialise concurrent ingests that share an identifier (PostgreSQL advisory locks).
-
-    Without it, two API processes receiving the same NPI at the same moment would both find no
-    golden record and found two. Locks are taken in sorted order so two writers cannot deadlock.
-    SQLite needs nothing: BEGIN IMMEDIATE already admits one writer at a time.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for scheme, value in sorted(set(keys)):
-        digest = hashlib.blake2b(f"{domain}|{scheme}|{value}".encode(), digest_size=8).digest()
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:k)"),
-            {"k": int.from_bytes(digest, "big", signed=True)},
-        )
 
 
 def versions(session: Session, golden_id: str) -> Sequence[GoldenVersion]:

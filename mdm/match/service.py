@@ -130,6 +130,8 @@ class _Applied:
     founded: set[str] = field(default_factory=set)
     moved: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # key -> (old, new)
     candidate_ids: list[int] = field(default_factory=list)
+    # Record key -> the candidates that concern its cluster.
+    candidates_of: dict[str, list[int]] = field(default_factory=dict)
 
 
 def match(
@@ -301,7 +303,7 @@ def match_many(
                 outcome=outcome,
                 rule_set_version=settings.version,
                 weight=merged_by.weight if merged_by else None,
-                candidates=applied.candidate_ids,
+                candidates=applied.candidates_of.get(m.key, []),
                 summary=merged_by.describe() if merged_by else "no golden record matched",
             )
         )
@@ -708,7 +710,7 @@ def _apply(
     if not clustering.candidates and not known:
         # A new record alone in its neighbourhood: nothing to propose, nothing stale to retire.
         return applied
-    applied.candidate_ids = _propose(
+    applied.candidate_ids, applied.candidates_of = _propose(
         session,
         spec=spec,
         settings=settings,
@@ -777,8 +779,11 @@ def _propose(
     targets: Mapping[str, str],
     records: Mapping[str, SourceRecord],
     touched: set[str],
-) -> list[int]:
-    """Open (or refresh) candidates for the clustering's proposals; supersede stale ones."""
+) -> tuple[list[int], dict[str, list[int]]]:
+    """Open (or refresh) candidates for the clustering's proposals; supersede stale ones.
+
+    Returns the candidates' IDs, and for each record key the IDs of those that concern it.
+    """
     now = utcnow()
     existing = {
         (c.left_golden_id, c.right_golden_id): c
@@ -786,6 +791,7 @@ def _propose(
     }
     kept: set[int] = set()
     ids: list[int] = []
+    of_key: dict[str, list[int]] = {}
     for proposal in clustering.candidates:
         left_g, right_g = targets[proposal.left[0]], targets[proposal.right[0]]
         if left_g == right_g:
@@ -832,12 +838,14 @@ def _propose(
                 setattr(row, name, value)
         kept.add(row.id)
         ids.append(row.id)
+        for key in (*proposal.left, *proposal.right):
+            of_key.setdefault(key, []).append(row.id)
     for row in existing.values():
         if row.id not in kept:
             row.status = CandidateStatus.SUPERSEDED
             row.updated_at = now
     session.flush()
-    return ids
+    return ids, of_key
 
 
 def _explanation(
@@ -865,7 +873,7 @@ def _explanation(
             for b in clustering.blocked
             if key in (b.pair.left, b.pair.right)
         ],
-        "candidate_ids": applied.candidate_ids,
+        "candidate_ids": applied.candidates_of.get(key, []),
     }
 
 

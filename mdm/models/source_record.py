@@ -54,7 +54,7 @@ class SourceRecord(Base):
 
 
 class RecordIdentifier(Base):
-    """Index of a source record's identifiers, for the identifier rule and lookups by identifier."""
+    """Index of a source record's identifiers, for lookups by identifier."""
 
     __tablename__ = "record_identifier"
 
