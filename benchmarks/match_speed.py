@@ -4,8 +4,9 @@
 
 1. Scoring throughput: candidate pairs per second on one core. Synthetic providers (half the
    surnames from the commonest US ones, half from 1,200 composed rarer ones; common given names;
-   birth dates, phones, a third with NPIs, a tenth duplicated with drift) are blocked with the default provider settings and the blocked pairs scored with
-   ``matching.scoring.score_pair`` (every comparison, explanation included), single-threaded.
+   birth dates, phones, a third with NPIs, a tenth duplicated with drift) are blocked with the
+   default provider settings and the blocked pairs scored with ``matching.scoring.score_pair``
+   (every comparison, explanation included), single-threaded.
 2. One record against N golden records: the hub is filled with N providers through the ingest
    service (the same code REST calls, without HTTP), on SQLite and PostgreSQL; then ``--probes``
    new records (half of them duplicates of stored ones, half new people) are each ingested and
