@@ -62,6 +62,10 @@ def _reaches(level: Level, a: str, b: str) -> tuple[bool, float | None]:
     if kind == "initial":
         # "J" against "JOHN": a bare initial agrees with any name it begins.
         return (len(a) == 1 or len(b) == 1) and a[0] == b[0], None
+    if kind == "swapped":
+        # Composite values "GIVEN|SURNAME" against "SURNAME|GIVEN": the same parts, swapped.
+        left, right = a.split("|"), b.split("|")
+        return len(left) == 2 and left != right and left == right[::-1], None
     if kind == "date_transposed":
         return _date_typo(a, b), None
     if kind == "date_same_year":

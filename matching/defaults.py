@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import Literal
 
 from matching.settings import (
     BlockingRule,
@@ -37,6 +38,7 @@ def _f(
     *,
     valid_only: bool = False,
     sensitive: bool = False,
+    combine: Literal["ordered", "sorted"] = "ordered",
 ) -> FeatureSpec:
     return FeatureSpec(
         name=name,
@@ -44,6 +46,29 @@ def _f(
         transform=transform,
         valid_only=valid_only,
         sensitive=sensitive,
+        combine=combine,
+    )
+
+
+def _name_order_features() -> tuple[FeatureSpec, ...]:
+    return (
+        # Given name and surname in their order, and as an unordered pair for blocking: a form
+        # filled in the wrong boxes still meets its other records.
+        _f("name_pair", "first_name+last_name", "alnum"),
+        _f("name_set", "first_name+last_name", "nysiis", combine="sorted"),
+    )
+
+
+def _names_swapped() -> Comparison:
+    # Only the swap itself weighs: when the names are in the same order, the surname and given
+    # name comparisons already said everything.
+    return Comparison(
+        name="names_swapped",
+        feature="name_pair",
+        levels=(
+            _lv("swapped", "swapped", 0.02, 0.000002),
+            _lv("else", "else", 0.98, 0.999998),
+        ),
     )
 
 
@@ -192,10 +217,12 @@ def provider() -> MatchSettings:
             _f("license", "licenses", "license"),
             _f("dea", "dea_number", valid_only=True),
             _f("taxonomy", "taxonomy_codes"),
+            *_name_order_features(),
         ),
         blocking=(
             _block("npi", "npi"),
             _block("name", "last_name_nysiis", "first_initial"),
+            _block("name_set", "name_set"),
             _block("birth_first", "birth_date", "first_initial"),
             _block("license", "license"),
             _block("email", "email"),
@@ -213,6 +240,7 @@ def provider() -> MatchSettings:
             _phone(),
             _exact_only("email", "email", 0.5, 0.00002, 0.5),
             _exact_only("taxonomy", "taxonomy", 0.8, 0.08, 0.2, tf=True),
+            _names_swapped(),
         ),
         thresholds=Thresholds(auto_match=AUTO_MATCH, review=REVIEW),
         cannot_link=("npi",),
@@ -460,10 +488,12 @@ def employee() -> MatchSettings:
             _f("city", "home_address.city", "alnum"),
             _f("postcode", "home_address.zip", "alnum"),
             _f("home_phone", "home_phone", "phone"),
+            *_name_order_features(),
         ),
         blocking=(
             _block("ssn", "ssn"),
             _block("name", "last_name_nysiis", "first_initial"),
+            _block("name_set", "name_set"),
             _block("birth_first", "birth_date", "first_initial"),
             _block("email", "work_email"),
             _block("postcode_initial", "postcode", "first_initial"),
@@ -523,6 +553,7 @@ def employee() -> MatchSettings:
                 ),
             ),
             _exact_only("home_phone", "home_phone", 0.6, 0.0001, 0.4),
+            _names_swapped(),
             _exact_only("hire_date", "hire_date", 0.5, 0.0005, 0.5),
             _exact_only("work_email", "work_email", 0.7, 0.00001, 0.3),
             Comparison(

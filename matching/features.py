@@ -257,6 +257,8 @@ def derive(
     ]
     if any(not values for values in parts):
         return ()
+    if spec.combine == "sorted":
+        return tuple(dict.fromkeys("|".join(sorted(combo)) for combo in product(*parts)))
     return tuple(dict.fromkeys("|".join(combo) for combo in product(*parts)))
 
 

@@ -32,6 +32,7 @@ LevelKind = Literal[
     "token_set",
     "token_sort",
     "initial",
+    "swapped",
     "date_transposed",
     "date_same_year",
     "numeric_within",
@@ -63,6 +64,9 @@ class FeatureSpec(_Model):
     valid_only: bool = False
     # Shown masked in explanations (an SSN's last four digits only).
     sensitive: bool = False
+    # How a composite's parts are joined: in the order named, or sorted, so that the value does
+    # not depend on which attribute holds which part (a given name and surname swapped).
+    combine: Literal["ordered", "sorted"] = "ordered"
 
 
 class Level(_Model):

@@ -109,3 +109,24 @@ def test_sensitive_values_are_masked_in_explanations() -> None:
     ssn = next(c for c in score_pair(settings, a, b).comparisons if c.comparison == "ssn")
 
     assert (ssn.left, ssn.right, ssn.level) == ("*****6789", "*****6780", "one digit off")
+
+
+def test_a_given_name_and_surname_swapped_still_meet_and_match() -> None:
+    from matching.blocking import blocking_keys
+    from matching.defaults import employee
+
+    settings = employee()
+    a = rec("a", settings, (), first_name="LUCY", last_name="FITZPATRICK", birth_date="1921-02-22")
+    b = rec("b", settings, (), first_name="FITZPATRICK", last_name="LUCY", birth_date="1921-02-22")
+
+    assert blocking_keys(settings, a) & blocking_keys(settings, b)
+    score = score_pair(settings, a, b)
+    swapped = next(c for c in score.comparisons if c.comparison == "names_swapped")
+    assert swapped.level == "swapped"
+    assert swapped.weight > 13
+    # The swap gives back what the two name comparisons took away.
+    assert (
+        swapped.weight
+        + sum(c.weight for c in score.comparisons if c.comparison in ("last_name", "first_name"))
+        > 0
+    )
