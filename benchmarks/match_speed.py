@@ -73,12 +73,12 @@ _ENDINGS = (
 RARE_LAST = [p + e for p in _PARTS for e in _ENDINGS]
 
 
-def _npi(n: int) -> str:
+def npi_for(n: int) -> str:
     base = f"1{n:08d}"
     return base + str(npi_check_digit(base))
 
 
-def _provider(n: int, rnd: random.Random) -> dict[str, Any]:
+def synthetic_provider(n: int, rnd: random.Random) -> dict[str, Any]:
     attributes: dict[str, Any] = {
         "last_name": rnd.choice(LAST) if rnd.random() < 0.5 else rnd.choice(RARE_LAST),
         "first_name": rnd.choice(FIRST),
@@ -89,7 +89,7 @@ def _provider(n: int, rnd: random.Random) -> dict[str, Any]:
         "phone": f"+1512{rnd.randint(2000000, 9999999)}",
     }
     if n % 3 == 0:
-        attributes["npi"] = _npi(n)
+        attributes["npi"] = npi_for(n)
     return attributes
 
 
@@ -99,7 +99,7 @@ def scoring_throughput(pairs_wanted: int, seed: int = 5) -> dict[str, Any]:
     records = []
     n = 0
     while True:
-        attributes = _provider(n, rnd)
+        attributes = synthetic_provider(n, rnd)
         records.append(match_record(settings, f"r{n}", attributes))
         if n % 10 == 0:
             drifted = {**attributes, "phone": None, "middle_name": None}
@@ -136,7 +136,7 @@ def _fill(factory: Any, goldens: int, rnd: random.Random, batch: int = 1000) -> 
     started = time.perf_counter()
     for start in range(0, goldens, batch):
         rows = [
-            {"source_key": f"P{n:07d}", "attributes": _provider(n, rnd)}
+            {"source_key": f"P{n:07d}", "attributes": synthetic_provider(n, rnd)}
             for n in range(start, min(start + batch, goldens))
         ]
         with factory() as session:
@@ -162,14 +162,14 @@ def one_against_many(kind: str, goldens: int, probes: int, seed: int = 7) -> dic
         outcomes: dict[str, int] = {}
         probe_rnd = random.Random(seed + 1)
         replay = random.Random(seed)
-        stored = [_provider(n, replay) for n in range(min(goldens, 5000))]
+        stored = [synthetic_provider(n, replay) for n in range(min(goldens, 5000))]
         for i in range(probes):
             if i % 2 == 0:
                 # A duplicate from another system: same person, no NPI, no phone.
                 original = stored[probe_rnd.randrange(len(stored))]
                 attributes = {k: v for k, v in original.items() if k not in ("npi", "phone")}
             else:
-                attributes = _provider(goldens + i, probe_rnd)
+                attributes = synthetic_provider(goldens + i, probe_rnd)
             session: Session
             started = time.perf_counter()
             with factory() as session:
