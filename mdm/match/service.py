@@ -307,21 +307,19 @@ def match_many(
                 summary=merged_by.describe() if merged_by else "no golden record matched",
             )
         )
-    for key, (_, new) in sorted(applied.moved.items()):
-        if key in batch:
-            continue
-        _decide(
-            session,
-            spec=spec,
-            settings=settings,
-            record=by_key[key],
-            golden_id=new,
-            outcome=DecisionOutcome.MOVED,
-            merged_by=clustering.merged_by.get(key),
-            explanation=_explanation(clustering, key, applied, len(stored), truncated),
-            actor=actor,
-            trigger=f"re-clustered after {trigger}",
-        )
+    _decide_moved(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=clustering,
+        applied=applied,
+        records=by_key,
+        considered=len(stored),
+        truncated=truncated,
+        actor=actor,
+        trigger=f"re-clustered after {trigger}",
+        skip=set(batch),
+    )
     return outcomes
 
 
@@ -348,7 +346,7 @@ def recluster(
 ) -> _Applied:
     """Re-cluster the neighbourhood of ``records`` from the stored pairs."""
     settings = settings_for(session, spec.name)
-    hood, _ = _neighbourhood(
+    hood, truncated = _neighbourhood(
         session,
         {r.id for r in records},
         exclude=set(),
@@ -363,16 +361,30 @@ def recluster(
         scores[(left, right)] = score_pair(settings, inputs[left], inputs[right])
     constraints = steward_constraints(session, list(stored.values()), key_of)
     clustering = cluster(settings, list(inputs.values()), scores, constraints)
-    return _apply(
+    by_key = {record_key(r): r for r in stored.values()}
+    applied = _apply(
         session,
         spec=spec,
         settings=settings,
         clustering=clustering,
-        records={record_key(r): r for r in stored.values()},
+        records=by_key,
         incoming=set(),
         actor=actor,
         trigger=trigger,
     )
+    _decide_moved(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=clustering,
+        applied=applied,
+        records=by_key,
+        considered=len(stored),
+        truncated=truncated,
+        actor=actor,
+        trigger=f"re-clustered after {trigger}",
+    )
+    return applied
 
 
 @dataclass(slots=True)
@@ -418,19 +430,18 @@ def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -
         actor=actor,
         trigger=trigger,
     )
-    for key, (_, new) in sorted(applied.moved.items()):
-        _decide(
-            session,
-            spec=spec,
-            settings=settings,
-            record=by_key[key],
-            golden_id=new,
-            outcome=DecisionOutcome.MOVED,
-            merged_by=result.clustering.merged_by.get(key),
-            explanation=_explanation(result.clustering, key, applied, len(records), False),
-            actor=actor,
-            trigger=trigger,
-        )
+    _decide_moved(
+        session,
+        spec=spec,
+        settings=settings,
+        clustering=result.clustering,
+        applied=applied,
+        records=by_key,
+        considered=len(records),
+        truncated=False,
+        actor=actor,
+        trigger=trigger,
+    )
     return DomainRematch(
         records=len(records),
         compared_pairs=result.compared_pairs,
@@ -875,6 +886,38 @@ def _explanation(
         ],
         "candidate_ids": applied.candidates_of.get(key, []),
     }
+
+
+def _decide_moved(
+    session: Session,
+    *,
+    spec: DomainSpec,
+    settings: MatchSettings,
+    clustering: Clustering,
+    applied: _Applied,
+    records: Mapping[str, SourceRecord],
+    considered: int,
+    truncated: bool,
+    actor: str,
+    trigger: str,
+    skip: set[str] | None = None,
+) -> None:
+    """A decision for every record re-clustering moved (other than ``skip``): why it moved."""
+    for key, (_, new) in sorted(applied.moved.items()):
+        if skip and key in skip:
+            continue
+        _decide(
+            session,
+            spec=spec,
+            settings=settings,
+            record=records[key],
+            golden_id=new,
+            outcome=DecisionOutcome.MOVED,
+            merged_by=clustering.merged_by.get(key),
+            explanation=_explanation(clustering, key, applied, considered, truncated),
+            actor=actor,
+            trigger=trigger,
+        )
 
 
 def _decide(

@@ -181,6 +181,12 @@ def test_deleting_the_record_that_tied_two_others_splits_them(client: TestClient
     assert len(apart) == 2
     # The deleted record keeps answering for its key in the crosswalk.
     assert golden_of(client, "erp", "provider", "P1") in apart
+    # The record that had to leave says why.
+    last = [
+        _decisions(client, s, "provider", k)[-1] for s, k in (("clinic_a", "A"), ("clinic_b", "B"))
+    ]
+    (moved,) = [d for d in last if d["outcome"] == "moved"]
+    assert moved["trigger"] == "re-clustered after erp/provider/P1 deleted"
     # Name and phone alone are for a steward to judge.
     (candidate,) = client.get("/api/v1/match/candidates").json()["candidates"]
     assert {candidate["left_golden_id"], candidate["right_golden_id"]} == apart
