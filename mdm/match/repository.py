@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from mdm.models import (
@@ -50,19 +50,24 @@ def lock_keys(session: Session, hashes: Iterable[str]) -> None:
         )
 
 
-def replace_blocking_keys(
+def replace_blocking_keys_of(
     session: Session,
     *,
-    record_id: int,
     domain: str,
-    hashes: Collection[str],
-    is_new: bool = False,
+    keys: Mapping[int, Collection[str]],
+    changed: Sequence[int],
 ) -> None:
-    if not is_new:
-        session.execute(delete(BlockingKey).where(BlockingKey.source_record_id == record_id))
-    session.add_all(
-        BlockingKey(domain=domain, key_hash=h, source_record_id=record_id) for h in sorted(hashes)
-    )
+    """Store records' blocking keys; ``changed`` records lose their old keys first."""
+    for chunk in _chunks(sorted(changed)):
+        session.execute(delete(BlockingKey).where(BlockingKey.source_record_id.in_(chunk)))
+    rows = [
+        {"domain": domain, "key_hash": h, "source_record_id": record_id}
+        for record_id, hashes in sorted(keys.items())
+        for h in sorted(hashes)
+    ]
+    if rows:
+        # One bulk INSERT: keys are many and never read back as objects in this session.
+        session.execute(insert(BlockingKey), rows)
 
 
 def block_members(

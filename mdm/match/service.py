@@ -19,7 +19,7 @@ Every decision stores the score, the explanation and the rule-set version.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,10 +105,27 @@ def invalid_attributes(record: SourceRecord) -> list[str]:
     return out
 
 
+# Derived features of stored records, keyed by what they are derived from: the settings
+# version, the record's key and the hash of its payload (standardisation is deterministic). A
+# pure cache: it never decides anything a database read would not decide the same way.
+_FEATURE_CACHE: OrderedDict[tuple[str, str, str], MatchRecord] = OrderedDict()
+_FEATURE_CACHE_SIZE = 100_000
+
+
 def to_match_record(settings: MatchSettings, record: SourceRecord) -> MatchRecord:
-    return match_record(
-        settings, record_key(record), record.attributes or {}, invalid_attributes(record)
-    )
+    key = record_key(record)
+    cache_key = (settings.version, key, record.payload_hash)
+    if record.payload_hash:
+        cached = _FEATURE_CACHE.get(cache_key)
+        if cached is not None:
+            _FEATURE_CACHE.move_to_end(cache_key)
+            return cached
+    derived = match_record(settings, key, record.attributes or {}, invalid_attributes(record))
+    if record.payload_hash:
+        _FEATURE_CACHE[cache_key] = derived
+        if len(_FEATURE_CACHE) > _FEATURE_CACHE_SIZE:
+            _FEATURE_CACHE.popitem(last=False)
+    return derived
 
 
 # --- the outcome of matching one record ------------------------------------------------------
@@ -249,9 +266,12 @@ def match_many(
     for m, record in zip(incoming, records, strict=True):
         is_new = old[m.key] is None
         _store_pairs(session, settings, record, candidates, own_scores[m.key], is_new=is_new)
-        repository.replace_blocking_keys(
-            session, record_id=record.id, domain=spec.name, hashes=hashes[m.key], is_new=is_new
-        )
+    repository.replace_blocking_keys_of(
+        session,
+        domain=spec.name,
+        keys={record.id: hashes[m.key] for m, record in zip(incoming, records, strict=True)},
+        changed=[record.id for m, record in zip(incoming, records, strict=True) if old[m.key]],
+    )
     repository.add_pairs(
         session,
         [
@@ -417,9 +437,15 @@ def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -
         if stored is not None:
             rows.append(stored)
     repository.add_pairs(session, rows)
-    for record, match_input in zip(records, inputs, strict=True):
-        hashes = {repository.hash_key(domain, k) for k in blocking_keys(settings, match_input)}
-        repository.replace_blocking_keys(session, record_id=record.id, domain=domain, hashes=hashes)
+    repository.replace_blocking_keys_of(
+        session,
+        domain=domain,
+        keys={
+            record.id: {repository.hash_key(domain, k) for k in blocking_keys(settings, m)}
+            for record, m in zip(records, inputs, strict=True)
+        },
+        changed=[record.id for record in records],
+    )
     applied = _apply(
         session,
         spec=spec,
