@@ -228,6 +228,10 @@ def cluster(
         across = ((x, y) for x in found.members[ra] for y in found.members[rb])
         if any(pair_key(x, y) in constraints.cannot_link for x, y in across):
             return  # a steward already said these are different
+        for feature in settings.cannot_link:
+            left, right = identifiers(ra, feature), identifiers(rb, feature)
+            if left and right and not left & right:
+                return  # a hard rule forbids the merge: nothing for a steward to decide
         current = best.get((ra, rb))
         if current is None or (pair.weight, pair_key(pair.left, pair.right)) > (
             current[0].weight,

@@ -93,8 +93,11 @@ def ingest_batch(
         )
     batch_id = uuid.uuid4().hex
     known_systems = _referenced_systems(session, rows, system)
+    # Compared as they will be stored (stripped): " P1" and "P1" are one record.
     sent_keys = [
-        str(row.get("source_key")) for row in rows if isinstance(row, dict) and "source_key" in row
+        str(row.get("source_key")).strip()
+        for row in rows
+        if isinstance(row, dict) and "source_key" in row
     ]
     if len(set(sent_keys)) == len(sent_keys):
         results = _ingest_together(

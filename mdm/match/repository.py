@@ -244,6 +244,18 @@ def open_candidates_touching(
     return sorted(out.values(), key=lambda c: c.id)
 
 
+def open_candidates_of_record(session: Session, record_id: int) -> Sequence[MatchCandidate]:
+    return session.scalars(
+        select(MatchCandidate).where(
+            MatchCandidate.status.in_([CandidateStatus.OPEN, CandidateStatus.DEFERRED]),
+            or_(
+                MatchCandidate.left_record_id == record_id,
+                MatchCandidate.right_record_id == record_id,
+            ),
+        )
+    ).all()
+
+
 def add_candidate(session: Session, candidate: MatchCandidate) -> None:
     session.add(candidate)
     session.flush()

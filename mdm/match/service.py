@@ -182,6 +182,8 @@ def match_many(
     settings = settings_for(session, spec.name)
     incoming = [to_match_record(settings, r) for r in records]
     batch = {m.key: r for m, r in zip(incoming, records, strict=True)}
+    if len(batch) != len(records):
+        raise ValueError("match_many needs each source record once; a batch repeated a key")
     batch_ids = {r.id for r in records if r.id is not None}
     hashes = {
         m.key: {repository.hash_key(spec.name, k) for k in blocking_keys(settings, m)}
@@ -354,6 +356,15 @@ def forget(
     ]
     if others:
         recluster(session, spec=spec, records=others, actor=actor, trigger=trigger)
+    # Whatever still proposes the deleted record, or a golden record left with nothing to
+    # match, is stale: re-clustering re-proposed what still stands without it.
+    stale = list(repository.open_candidates_of_record(session, record.id))
+    if not others:
+        stale += repository.open_candidates_touching(session, [record.golden_id])
+    now = utcnow()
+    for row in stale:
+        row.status = CandidateStatus.SUPERSEDED
+        row.updated_at = now
 
 
 def recluster(
@@ -700,21 +711,21 @@ def _apply(
     current: dict[str, str | None] = {k: r.golden_id for k, r in records.items()}
     known = {g for g in current.values() if g is not None}
     age = repository.golden_created(session, known)
+    # Each golden record stays with the cluster holding most of its records (a split leaves the
+    # ID with the bigger part); on a tie, with the records that did not change (the changed one
+    # moves), then with the older golden record. Clusters that get none found a new one.
+    shares = sorted(
+        (-n, bool(incoming.intersection(members)), age[g], g, members)
+        for members in clustering.clusters
+        for g, n in Counter(current[k] for k in members if current[k] is not None).items()
+        if g is not None
+    )
+    chosen: dict[tuple[str, ...], str | None] = dict.fromkeys(clustering.clusters)
     claimed: set[str] = set()
-    chosen: dict[tuple[str, ...], str | None] = {}
-    # Larger clusters choose first, so a split leaves the golden ID with the bigger part; on a
-    # tie, the records that did not change keep it and the changed one moves.
-    for members in sorted(
-        clustering.clusters, key=lambda c: (-len(c), bool(incoming.intersection(c)), c)
-    ):
-        counts = Counter(current[k] for k in members if current[k] is not None)
-        options = sorted(
-            (-n, age[g], g) for g, n in counts.items() if g is not None and g not in claimed
-        )
-        target = options[0][2] if options else None
-        if target is not None:
-            claimed.add(target)
-        chosen[members] = target
+    for _, _, _, g, members in shares:
+        if g not in claimed and chosen[members] is None:
+            chosen[members] = g
+            claimed.add(g)
     applied = _Applied(targets={})
     for members, target in chosen.items():
         if target is None:

@@ -147,3 +147,21 @@ def test_no_cluster_ever_holds_two_different_valid_npis(records: list[MatchRecor
     for members in _clusters(records).clusters:
         npis = {v for r in records if r.key in members for v in r.values("npi")}
         assert len(npis) <= 1
+
+
+def test_no_candidate_is_proposed_between_clusters_a_hard_rule_keeps_apart() -> None:
+    # a2 and b2 alone would be a review pair (name and practice phone), but a2 is with NPI_A
+    # and b2 with NPI_B: a steward must not be asked to merge two valid NPIs.
+    a1 = rec("a1", npi=NPI_A, birth_date="1970-01-02", last_name="SMITH", first_name="JOHN")
+    a2 = rec(
+        "a2", birth_date="1970-01-02", phone="+15125550100", last_name="SMITH", first_name="JOHN"
+    )
+    b1 = rec("b1", npi=NPI_B, email="j@example.org", last_name="SMITH", first_name="JOHN")
+    b2 = rec(
+        "b2", email="j@example.org", phone="+15125550100", last_name="SMITH", first_name="JOHN"
+    )
+
+    result = _clusters([a1, a2, b1, b2])
+
+    assert result.clusters == [("a1", "a2"), ("b1", "b2")]
+    assert result.candidates == []

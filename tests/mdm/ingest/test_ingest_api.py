@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import NPI_A, golden, make_system, send
+from tests.helpers import NPI_A, NPI_B, golden, make_system, send
 
 PROVIDER: dict[str, Any] = {
     "source_key": "P1",
@@ -299,3 +299,21 @@ def test_sensitive_values_are_masked_everywhere(client: TestClient) -> None:
     assert record["raw"]["attributes"]["ssn"] == "***-**-6789"
     assert "123-45-6789" not in audit
     assert "123456789" not in audit
+
+
+def test_keys_that_differ_only_by_spaces_are_one_record_in_a_batch(client: TestClient) -> None:
+    make_system(client, "clinic_a")
+
+    body = send(
+        client,
+        "clinic_a",
+        "provider",
+        {"source_key": "P1", "attributes": {"last_name": "Smith", "npi": NPI_A}},
+        {"source_key": " P1", "attributes": {"last_name": "Smith", "npi": NPI_B}},
+    )
+
+    # Taken in order, as a source sending one record twice means it: the second one wins.
+    assert [r["outcome"] for r in body["results"]] == ["created", "updated"]
+    assert body["results"][1]["record_version"] == 2
+    record = client.get("/api/v1/sources/clinic_a/domains/provider/records/P1").json()
+    assert record["attributes"]["npi"] == NPI_B

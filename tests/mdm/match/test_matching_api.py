@@ -190,3 +190,14 @@ def test_deleting_the_record_that_tied_two_others_splits_them(client: TestClient
     # Name and phone alone are for a steward to judge.
     (candidate,) = client.get("/api/v1/match/candidates").json()["candidates"]
     assert {candidate["left_golden_id"], candidate["right_golden_id"]} == apart
+
+
+def test_deleting_a_record_retires_the_candidates_that_proposed_it(client: TestClient) -> None:
+    candidate = _review_pair(client)
+
+    client.delete("/api/v1/sources/clinic_a/domains/provider/records/A1")
+
+    assert client.get("/api/v1/match/candidates").json()["candidates"] == []
+    assert client.get(f"/api/v1/match/candidates/{candidate['id']}").json()["status"] == (
+        "superseded"
+    )
