@@ -503,6 +503,10 @@ def employee() -> MatchSettings:
             _block("birth_postcode", "birth_date", "postcode"),
             _block("surname_postcode", "last_name_nysiis", "postcode"),
             _block("birth_surname", "birth_date", "last_name_nysiis"),
+            # And rules on the home address alone, for a person whose names are both corrupted.
+            _block("house_postcode", "house_number", "postcode"),
+            _block("birth_house", "birth_date", "house_number"),
+            _block("street_initial", "street_name", "first_initial"),
         ),
         comparisons=(
             Comparison(
