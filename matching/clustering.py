@@ -42,10 +42,16 @@ class Verdict(StrEnum):
     CANNOT_LINK = "cannot_link"
 
 
+def is_strong(settings: MatchSettings, score: PairScore) -> bool:
+    """Enough to merge on its own: a decisive identifier, or the auto-match weight. A strong
+    pair that a cannot-link refuses is worth explaining even though it never merges."""
+    return bool(score.decisive) or score.weight >= settings.thresholds.auto_match
+
+
 def verdict(settings: MatchSettings, score: PairScore) -> Verdict:
     if score.cannot_link:
         return Verdict.CANNOT_LINK
-    if score.decisive or score.weight >= settings.thresholds.auto_match:
+    if is_strong(settings, score):
         return Verdict.MATCH
     if score.weight >= settings.thresholds.review:
         return Verdict.REVIEW
@@ -200,9 +206,7 @@ def cluster(
     refused_strong: list[tuple[PairScore, CandidateReason]] = []
     for pair in ordered:
         if verdict(settings, pair) is not Verdict.MATCH:
-            if pair.cannot_link and (
-                pair.decisive or pair.weight >= settings.thresholds.auto_match
-            ):
+            if pair.cannot_link and is_strong(settings, pair):
                 result.blocked.append(Blocked(pair, "cannot_link:" + ",".join(pair.cannot_link)))
             continue
         ra, rb = found.find(pair.left), found.find(pair.right)

@@ -325,7 +325,3 @@ def masked_attributes(domain: str, attributes: dict[str, Any]) -> dict[str, Any]
     from mdm.domains.masking import mask_attributes
 
     return mask_attributes(get_domain(domain), attributes)
-
-
-def has_members(session: Session, golden_id: str) -> bool:
-    return bool(repository.members(session, golden_id))

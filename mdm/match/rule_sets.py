@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from matching.clustering import Verdict, verdict
+from matching.features import unknown_transforms
 from matching.linking import link
 from matching.settings import MatchSettings
 from matching.training import LabelledPair, train
@@ -45,8 +46,6 @@ def create(
 ) -> MatchRuleSet:
     """Store a draft. Versions are immutable: a version already stored is a conflict."""
     get_domain(settings.domain)
-    from matching.features import unknown_transforms
-
     unknown = unknown_transforms(settings.features)
     if unknown:
         raise ValidationFailed(
@@ -175,11 +174,7 @@ def preview(session: Session, *, domain: str, version: str | None = None) -> Pre
             f"rule set {settings.version!r} is for {settings.domain}, not {domain}",
             fields=[FieldError("version", "belongs to another domain", "domain_mismatch")],
         )
-    records = [
-        r
-        for r in repository.matchable_records_of_domain(session, domain)
-        if r.status.value != "deleted"
-    ]
+    records = list(repository.matchable_records_of_domain(session, domain))
     by_key = {matcher.record_key(r): r for r in records}
     key_of_id = {r.id: matcher.record_key(r) for r in records}
     constraints = matcher.steward_constraints(session, records, key_of_id)

@@ -34,7 +34,7 @@ from matching.clustering import (
     Pair,
     Verdict,
     cluster,
-    pair_key,
+    is_strong,
     verdict,
 )
 from matching.defaults import default_settings
@@ -58,6 +58,7 @@ from mdm.models import (
     MatchPair,
     PairVerdict,
     SourceRecord,
+    SourceRecordStatus,
     StewardLink,
 )
 from mdm.models.base import utcnow
@@ -202,7 +203,7 @@ def match_many(
     for m in incoming:
         mine = {rid for h in hashes[m.key] for rid in blocks.get(h, ())} & candidates.keys()
         own_scores[m.key] = {
-            rid: score_pair(settings, m, candidate_inputs[rid]) for rid in sorted(mine)
+            rid: _score(settings, m, candidate_inputs[rid]) for rid in sorted(mine)
         }
     # And against each other, blocked in memory with the same keys.
     by_input = {m.key: m for m in incoming}
@@ -243,7 +244,7 @@ def match_many(
     for own in own_scores.values():
         for rid, score in own.items():
             if rid in stored:
-                scores[pair_key(score.left, score.right)] = _oriented(score)
+                scores[(score.left, score.right)] = score
     scores.update(batch_scores)
     constraints = steward_constraints(
         session,
@@ -297,13 +298,15 @@ def match_many(
         # Pairs a hard rule refused outright never enter the neighbourhood; say so all the same.
         shown = {tuple(r["pair"]) for r in explanation["refused"]}
         for score in sorted(own_scores[m.key].values(), key=lambda x: (x.left, x.right)):
-            oriented = _oriented(score)
-            strong = bool(score.decisive) or score.weight >= settings.thresholds.auto_match
-            if score.cannot_link and strong and (oriented.left, oriented.right) not in shown:
+            if (
+                score.cannot_link
+                and is_strong(settings, score)
+                and (score.left, score.right) not in shown
+            ):
                 explanation["refused"].append(
                     {
                         "rule": "cannot_link:" + ",".join(score.cannot_link),
-                        "pair": [oriented.left, oriented.right],
+                        "pair": [score.left, score.right],
                         "summary": score.describe(),
                     }
                 )
@@ -436,7 +439,7 @@ def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -
     """
     spec = get_domain(domain)
     settings = settings_for(session, domain)
-    records = [r for r in repository.matchable_records_of_domain(session, domain) if _matchable(r)]
+    records = list(repository.matchable_records_of_domain(session, domain))
     inputs = [to_match_record(settings, r) for r in records]
     by_key = {record_key(r): r for r in records}
     constraints = steward_constraints(session, records, {r.id: record_key(r) for r in records})
@@ -532,10 +535,6 @@ def remember_link(
     return link_row
 
 
-def steward_links(session: Session, domain: str) -> Sequence[StewardLink]:
-    return repository.steward_links_of_domain(session, domain)
-
-
 def decisions_for(
     session: Session, *, source_code: str, domain: str, source_key: str
 ) -> Sequence[MatchDecision]:
@@ -586,35 +585,13 @@ def candidate_counts(session: Session) -> dict[str, dict[str, int]]:
 
 
 def _matchable(record: SourceRecord) -> bool:
-    return record.status.value != "deleted"
+    return record.status is not SourceRecordStatus.DELETED
 
 
-def _oriented(score: PairScore) -> PairScore:
-    """Scores are symmetric; store them with ``left`` the smaller key, as batch linking does."""
-    if score.left <= score.right:
-        return score
-    return PairScore(
-        score.right,
-        score.left,
-        score.weight,
-        tuple(
-            type(c)(
-                c.comparison,
-                c.right,
-                c.left,
-                c.level,
-                c.level_index,
-                c.weight,
-                c.similarity,
-                c.tf_adjusted,
-            )
-            for c in score.comparisons
-        ),
-        score.prior_weight,
-        score.cannot_link,
-        score.decisive,
-        score.settings_version,
-    )
+def _score(settings: MatchSettings, x: MatchRecord, y: MatchRecord) -> PairScore:
+    """Scores are symmetric; taken with ``left`` the smaller key, as batch linking takes them,
+    so a pair's explanation reads the same whichever record arrived first."""
+    return score_pair(settings, x, y) if x.key <= y.key else score_pair(settings, y, x)
 
 
 def _neighbourhood(
@@ -662,8 +639,7 @@ def _pair_row(
     settings: MatchSettings, a: SourceRecord, b: SourceRecord, score: PairScore
 ) -> MatchPair | None:
     v = verdict(settings, score)
-    strong = bool(score.decisive) or score.weight >= settings.thresholds.auto_match
-    if v is Verdict.NON_MATCH or (v is Verdict.CANNOT_LINK and not strong):
+    if v is Verdict.NON_MATCH or (v is Verdict.CANNOT_LINK and not is_strong(settings, score)):
         return None
     low, high = (a, b) if a.id < b.id else (b, a)
     return MatchPair(
