@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
@@ -63,13 +63,6 @@ def members(session: Session, golden_id: str) -> Sequence[SourceRecord]:
     return session.scalars(
         select(SourceRecord).where(SourceRecord.golden_id == golden_id).order_by(SourceRecord.id)
     ).all()
-
-
-def system_codes(session: Session, system_ids: Iterable[int]) -> dict[int, str]:
-    rows = session.execute(
-        select(SourceSystem.id, SourceSystem.code).where(SourceSystem.id.in_(set(system_ids)))
-    )
-    return {row.id: row.code for row in rows}
 
 
 def versions(session: Session, golden_id: str) -> Sequence[GoldenVersion]:

@@ -149,10 +149,9 @@ def _rebuild(
     membership_changed: bool,
     match_version: str,
 ) -> GoldenVersion | None:
-    codes = {m.source_system_id: m.source_system.code for m in members}
     active = [m for m in members if m.status is SourceRecordStatus.ACTIVE]
     resolution = resolve_most_recent(
-        Contribution(m.id, codes[m.source_system_id], m.source_key, m.updated_at, m.attributes)
+        Contribution(m.id, m.source_system.code, m.source_key, m.updated_at, m.attributes)
         for m in active
     )
     lineage = {name: item.as_dict() for name, item in resolution.lineage.items()}
@@ -267,11 +266,10 @@ def view(session: Session, *, domain: str, golden_id: str) -> GoldenView:
             code="unknown_golden_record",
         )
     members = repository.members(session, golden.id)
-    codes = repository.system_codes(session, {m.source_system_id for m in members})
     result = GoldenView(
         record=golden,
         requested_id=golden_id,
-        members=[(m, codes[m.source_system_id]) for m in members],
+        members=[(m, m.source_system.code) for m in members],
     )
     seen: set[tuple[str, str | None, str, str]] = set()
     for row in repository.member_references(session, golden.id):
