@@ -1,81 +1,231 @@
-"""Resolution of golden attributes from the records that contribute to a golden record."""
+"""Resolution: a golden record's attributes from the records that contribute to it.
+
+For each attribute (or group of attributes) the candidates are the records holding a non-empty
+value. If they all hold the same value, it survives (``only_source`` / ``agreed``). Otherwise the
+policy's rules narrow the candidates in order until one value is left, and the rule that got
+there is recorded in the lineage. If the rules run out first, the most recently received record
+wins, then the smallest ``(source_system, source_key)``: never the record ID, which depends on
+the order records arrived in, so the same records always give the same golden record.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-MOST_RECENT = "most_recent"
+from survivorship.model import (
+    AGREED,
+    ONLY_SOURCE,
+    STEWARD_PIN,
+    TIE_BREAK,
+    AttributeLineage,
+    Contribution,
+    Contributor,
+    Pin,
+    Resolution,
+)
+from survivorship.policy import SurvivorshipPolicy
+from survivorship.rules import Candidate, MostRecentRule, Rule, RuleContext, UnionRule
+from survivorship.values import canonical, is_empty
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    """One source record's standardised attributes, as seen by survivorship."""
+def resolve(
+    policy: SurvivorshipPolicy,
+    contributions: Iterable[Contribution],
+    pins: Mapping[str, Pin] | None = None,
+) -> Resolution:
+    """The golden attributes ``policy`` chooses from ``contributions``, with lineage.
 
-    record_id: int
-    source_system: str
-    source_key: str
-    observed_at: datetime
-    attributes: Mapping[str, Any]
+    A pinned attribute takes the steward's value whatever the sources say; pinning an empty
+    value (``None``, ``""``) leaves the attribute empty. A pin on one attribute of a group pins
+    that attribute only: the group's other attributes still come from the winning record.
+
+    >>> from datetime import UTC, datetime
+    >>> policy = SurvivorshipPolicy.model_validate(
+    ...     {"domain": "supplier", "version": "v1", "default": [{"kind": "most_recent"}]}
+    ... )
+    >>> a = Contribution(1, "lawson_erp", "V1", datetime(2026, 1, 1, tzinfo=UTC), {"phone": "1"})
+    >>> b = Contribution(2, "infor_supply", "S9", datetime(2026, 2, 1, tzinfo=UTC), {"phone": "2"})
+    >>> result = resolve(policy, [a, b])
+    >>> result.attributes, result.lineage["phone"].source_system, result.lineage["phone"].rule
+    ({'phone': '2'}, 'infor_supply', 'most_recent')
+    """
+    given = tuple(contributions)
+    attributes: dict[str, Any] = {}
+    lineage: dict[str, AttributeLineage] = {}
+    if given:
+        context = RuleContext(reference_time=max(c.observed_at for c in given))
+        grouped: set[str] = set()
+        for group in policy.groups:
+            # An attribute listed in two groups (a problem the policy reports) goes to the first.
+            members = [a for a in group.attributes if a not in grouped]
+            grouped.update(members)
+            _resolve_group(members, group.rules, given, context, attributes, lineage)
+        names = {n for c in given for n, v in c.attributes.items() if not is_empty(v)} - grouped
+        for name in sorted(names):
+            _resolve_attribute(name, policy.chain_for(name), given, context, attributes, lineage)
+    for name, pin in (pins or {}).items():
+        if pin.attribute != name:
+            raise ValueError(f"pin for {pin.attribute!r} is given as the pin of {name!r}")
+        if is_empty(pin.value):
+            attributes.pop(name, None)
+            lineage.pop(name, None)
+            continue
+        attributes[name] = pin.value
+        lineage[name] = AttributeLineage(
+            record_id=None,
+            source_system=None,
+            source_key=None,
+            rule=STEWARD_PIN,
+            observed_at=pin.pinned_at,
+            pinned_by=pin.actor,
+            pin_reason=pin.reason,
+        )
+    return Resolution(
+        attributes=dict(sorted(attributes.items())),
+        lineage=dict(sorted(lineage.items())),
+        policy_version=policy.version,
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class AttributeLineage:
-    """Which source record supplied an attribute's golden value, and which rule chose it."""
-
-    record_id: int
-    source_system: str
-    source_key: str
-    rule: str
-    observed_at: datetime
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source_record_id": self.record_id,
-            "source_system": self.source_system,
-            "source_key": self.source_key,
-            "rule": self.rule,
-            "observed_at": self.observed_at.isoformat(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    attributes: dict[str, Any]
-    lineage: dict[str, AttributeLineage]
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+_MOST_RECENT = SurvivorshipPolicy(
+    domain="any",
+    version="most-recent-v1",
+    description="Every attribute takes the most recently received non-empty value.",
+    default=[MostRecentRule()],
+)
 
 
 def resolve_most_recent(contributions: Iterable[Contribution]) -> Resolution:
     """Each attribute takes the most recently observed non-empty value.
 
-    Ties on time are broken by the higher record id, so the result never depends on the order
-    the contributions are given in.
+    The policy the hub used before survivorship policies; kept until the hub switches. Ties on
+    time go to the smallest ``(source_system, source_key)``.
 
-    >>> from datetime import UTC
+    >>> from datetime import UTC, datetime
     >>> a = Contribution(1, "erp", "V1", datetime(2026, 1, 1, tzinfo=UTC), {"name": "ACME"})
     >>> b = Contribution(2, "supply", "S9", datetime(2026, 2, 1, tzinfo=UTC), {"name": "Acme Inc"})
     >>> resolve_most_recent([a, b]).attributes
     {'name': 'Acme Inc'}
     """
-    ordered = sorted(contributions, key=lambda c: (c.observed_at, c.record_id), reverse=True)
-    attributes: dict[str, Any] = {}
-    lineage: dict[str, AttributeLineage] = {}
-    for contribution in ordered:
-        for name, value in contribution.attributes.items():
-            if name in attributes or _empty(value):
-                continue
-            attributes[name] = value
-            lineage[name] = AttributeLineage(
-                contribution.record_id,
-                contribution.source_system,
-                contribution.source_key,
-                MOST_RECENT,
-                contribution.observed_at,
-            )
-    return Resolution(dict(sorted(attributes.items())), dict(sorted(lineage.items())))
+    return resolve(_MOST_RECENT, contributions)
+
+
+def _resolve_attribute(
+    name: str,
+    rules: Sequence[Rule],
+    given: Sequence[Contribution],
+    context: RuleContext,
+    attributes: dict[str, Any],
+    lineage: dict[str, AttributeLineage],
+) -> None:
+    candidates = [
+        Candidate(c, value, canonical(value), invalid=name in c.invalid)
+        for c in given
+        if not is_empty(value := c.attributes.get(name))
+    ]
+    if not candidates:
+        return
+    union = next((rule for rule in rules if isinstance(rule, UnionRule)), None)
+    if union is not None:
+        items = union.combine(candidates)
+        if items:
+            attributes[name] = items
+            lineage[name] = _union_lineage(candidates)
+        return
+    winner, rule = _decide(rules, candidates, context)
+    attributes[name] = winner.value
+    lineage[name] = _lineage(winner.contribution, rule)
+
+
+def _resolve_group(
+    members: Sequence[str],
+    rules: Sequence[Rule],
+    given: Sequence[Contribution],
+    context: RuleContext,
+    attributes: dict[str, Any],
+    lineage: dict[str, AttributeLineage],
+) -> None:
+    candidates = []
+    for contribution in given:
+        value = {
+            name: contribution.attributes[name]
+            for name in members
+            if not is_empty(contribution.attributes.get(name))
+        }
+        if value:
+            invalid = any(name in contribution.invalid for name in value)
+            candidates.append(Candidate(contribution, value, canonical(value), invalid=invalid))
+    if not candidates:
+        return
+    winner, rule = _decide(rules, candidates, context)
+    # The winner supplies every attribute of the group; one it lacks stays empty rather than
+    # being filled from another record.
+    for name, value in winner.value.items():
+        attributes[name] = value
+        lineage[name] = _lineage(winner.contribution, rule)
+
+
+def _decide(
+    rules: Sequence[Rule], candidates: Sequence[Candidate], context: RuleContext
+) -> tuple[Candidate, str]:
+    """The winning candidate and the lineage rule name that chose it."""
+    if _one_value(candidates):
+        return _preferred(candidates), ONLY_SOURCE if len(candidates) == 1 else AGREED
+    remaining = list(candidates)
+    for rule in rules:
+        remaining = rule.select(remaining, context) or remaining
+        if _one_value(remaining):
+            return _preferred(remaining), rule.kind
+    tie_break = f"{rules[-1].kind}+{TIE_BREAK}" if rules else TIE_BREAK
+    return _preferred(remaining), tie_break
+
+
+def _one_value(candidates: Sequence[Candidate]) -> bool:
+    return len({c.key for c in candidates}) == 1
+
+
+def _preferred(candidates: Sequence[Candidate]) -> Candidate:
+    """The most recently received candidate, then the smallest (source_system, source_key).
+
+    Record IDs are never compared: they follow arrival order. The record's whole content is
+    the last resort, for two records claiming the same source key.
+    """
+    newest = max(c.contribution.observed_at for c in candidates)
+    return min(
+        (c for c in candidates if c.contribution.observed_at == newest),
+        key=lambda c: (
+            c.contribution.source_system,
+            c.contribution.source_key,
+            c.key,
+            canonical(dict(c.contribution.attributes)),
+        ),
+    )
+
+
+def _lineage(contribution: Contribution, rule: str) -> AttributeLineage:
+    return AttributeLineage(
+        record_id=contribution.record_id,
+        source_system=contribution.source_system,
+        source_key=contribution.source_key,
+        rule=rule,
+        observed_at=contribution.observed_at,
+    )
+
+
+def _union_lineage(candidates: Sequence[Candidate]) -> AttributeLineage:
+    ordered = sorted(
+        (c.contribution for c in candidates),
+        key=lambda c: (c.source_system, c.source_key, canonical(dict(c.attributes))),
+    )
+    first = ordered[0]
+    return AttributeLineage(
+        record_id=first.record_id,
+        source_system=first.source_system,
+        source_key=first.source_key,
+        rule=UnionRule().kind,
+        observed_at=first.observed_at,
+        contributors=tuple(
+            Contributor(c.record_id, c.source_system, c.source_key) for c in ordered
+        ),
+    )

@@ -1,6 +1,9 @@
+"""The hub's interim policy: every attribute takes the most recently received value."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,8 +13,8 @@ from survivorship import Contribution, resolve_most_recent
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _c(record_id: int, days: int, **attributes: object) -> Contribution:
-    return Contribution(record_id, "sys", f"K{record_id}", T0 + timedelta(days=days), attributes)
+def _c(record_id: int, days: int, system: str = "sys", **attributes: object) -> Contribution:
+    return Contribution(record_id, system, f"K{record_id}", T0 + timedelta(days=days), attributes)
 
 
 def test_most_recent_non_empty_value_wins_with_lineage() -> None:
@@ -21,15 +24,24 @@ def test_most_recent_non_empty_value_wins_with_lineage() -> None:
     result = resolve_most_recent([old, new])
 
     assert result.attributes == {"name": "Acme Medical Supply, Inc.", "phone": "+15125550100"}
-    assert result.lineage["name"].record_id == 2
-    assert result.lineage["phone"].record_id == 1
-    assert result.lineage["phone"].rule == "most_recent"
+    assert (result.lineage["name"].record_id, result.lineage["name"].rule) == (2, "most_recent")
+    # Only the old record has a phone: nothing had to be chosen.
+    assert (result.lineage["phone"].record_id, result.lineage["phone"].rule) == (1, "only_source")
 
 
-def test_tie_on_time_goes_to_the_higher_record_id() -> None:
-    result = resolve_most_recent([_c(7, 0, name="B"), _c(3, 0, name="A")])
+def test_resolution_names_the_interim_policy_version() -> None:
+    assert resolve_most_recent([_c(1, 0, name="A")]).policy_version == "most-recent-v1"
 
-    assert result.attributes == {"name": "B"}
+
+def test_tie_on_time_goes_to_the_smallest_source_not_the_record_id() -> None:
+    # The lawson record arrived later and got the higher ID; it must not win for that.
+    result = resolve_most_recent(
+        [_c(7, 0, "lawson_erp", name="B"), _c(3, 0, "infor_supply", name="A")]
+    )
+
+    assert result.attributes == {"name": "A"}
+    assert result.lineage["name"].source_system == "infor_supply"
+    assert result.lineage["name"].rule == "most_recent+tie_break"
 
 
 def test_no_contributions_give_no_attributes() -> None:
@@ -56,9 +68,9 @@ _contributions = st.lists(
 
 @given(_contributions, st.randoms())
 def test_result_does_not_depend_on_arrival_order(
-    contributions: list[Contribution], rnd: object
+    contributions: list[Contribution], rnd: Any
 ) -> None:
     shuffled = list(contributions)
-    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    rnd.shuffle(shuffled)
 
     assert resolve_most_recent(shuffled) == resolve_most_recent(contributions)
