@@ -13,7 +13,9 @@ A merge of two clusters along a strong edge happens only when
 * the merged cluster stays within the size guard, and
 * every pair across them is a match, or in the review band for lack of data with no comparison
   clearly against it: a record that strongly matches two clusters that do not match each other
-  does not chain them silently; the two go to a steward as a cluster-to-cluster candidate.
+  does not chain them silently; the two go to a steward as a cluster-to-cluster candidate. A
+  cluster a steward merged (must-links), with whatever joined it since, counts as one record
+  here: agreeing with one of its records is enough.
 
 Pairs in the review band between different clusters become candidates for a steward.
 """
@@ -177,6 +179,8 @@ def cluster(
     for a, b in sorted(constraints.must_link):
         if a in by_key and b in by_key:
             found.union(a, b)
+    # Clusters a steward merged, and what later joins them: one thing by a steward's word.
+    stewarded = {found.find(a) for a, b in constraints.must_link if a in by_key and b in by_key}
 
     def identifiers(root: str, feature: str) -> set[str]:
         return {v for k in found.members[root] for v in by_key[k].values(feature)}
@@ -191,13 +195,33 @@ def cluster(
             return "steward_rejected"
         if len(found.members[ra]) + len(found.members[rb]) > settings.max_cluster_size:
             return CandidateReason.SIZE_GUARD
+        # A cluster a steward merged counts as one thing for the guard: a record needs to agree
+        # with one of its records, not all (a steward's merge of "Grace Okafor" and her
+        # maiden name must not push out a record that matches only the first).
+        groups: dict[Pair, list[Pair]] = {}
         for x, y in sorted(across):
-            pair = scored(x, y)
-            v = verdict(settings, pair)
-            if v is Verdict.CANNOT_LINK:
-                return "cannot_link:" + ",".join(pair.cannot_link)
-            if v is Verdict.NON_MATCH or (v is Verdict.REVIEW and contradicted(settings, pair)):
-                return CandidateReason.CHAIN_GUARD
+            unit = (ra if ra in stewarded else x, rb if rb in stewarded else y)
+            groups.setdefault(unit, []).append((x, y))
+        for pairs in groups.values():
+            first_failure: str | CandidateReason | None = None
+            for x, y in pairs:
+                pair = scored(x, y)
+                v = verdict(settings, pair)
+                if v is Verdict.CANNOT_LINK:
+                    why: str | CandidateReason | None = "cannot_link:" + ",".join(pair.cannot_link)
+                elif v is Verdict.NON_MATCH or (
+                    v is Verdict.REVIEW and contradicted(settings, pair)
+                ):
+                    why = CandidateReason.CHAIN_GUARD
+                else:
+                    why = None
+                if why is None:
+                    first_failure = None
+                    break
+                if first_failure is None:
+                    first_failure = why
+            if first_failure is not None:
+                return first_failure
         return None
 
     ordered = sorted(
@@ -215,6 +239,8 @@ def cluster(
         why = refusal(ra, rb)
         if why is None:
             found.union(ra, rb)
+            if ra in stewarded or rb in stewarded:
+                stewarded.add(found.find(ra))
             for key in (pair.left, pair.right):
                 result.merged_by.setdefault(key, pair)
         elif isinstance(why, CandidateReason):

@@ -16,7 +16,11 @@ match_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(source_app, name="source")
+survivorship_app = typer.Typer(
+    help="Survivorship policies: store, preview in shadow, activate.", no_args_is_help=True
+)
 app.add_typer(match_app, name="match")
+app.add_typer(survivorship_app, name="survivorship")
 
 
 def _settings() -> Settings:
@@ -216,6 +220,89 @@ def match_list(domain: Annotated[str | None, typer.Option(help="Only this domain
 
     with _session() as session:
         rows = _or_exit(lambda: rule_sets.list_versions(session, domain))
+        for row in rows:
+            typer.echo(f"{row.domain:<12} {row.version:<40} {row.status.value:<8} {row.note}")
+
+
+@survivorship_app.command("show")
+def survivorship_show(domain: Annotated[str, typer.Option(help="Domain, e.g. provider")]) -> None:
+    """Print the domain's policy in force (JSON): the active version, or the shipped default."""
+    import json
+
+    from mdm.survivorship_policies import service
+
+    with _session() as session:
+        policy = _or_exit(lambda: service.active(session, domain))
+    typer.echo(json.dumps(policy.model_dump(mode="json"), indent=2))
+
+
+@survivorship_app.command("add")
+def survivorship_add(
+    path: Annotated[str, typer.Argument(help="A policy JSON file (see docs/survivorship.md)")],
+    note: Annotated[str, typer.Option(help="Why this version")] = "",
+) -> None:
+    """Store a policy version as a draft (it does nothing until activated)."""
+    import json
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from mdm.survivorship_policies import service
+    from survivorship import SurvivorshipPolicy
+
+    try:
+        policy = SurvivorshipPolicy.model_validate(json.loads(Path(path).read_text()))
+    except (OSError, ValueError, ValidationError) as exc:
+        typer.echo(f"error: {path}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    with _session() as session:
+        row = _or_exit(lambda: service.create(session, policy=policy, actor="cli", note=note))
+        session.commit()
+        typer.echo(f"stored {row.version} for {row.domain} as a draft")
+
+
+@survivorship_app.command("preview")
+def survivorship_preview(
+    version: str, show: Annotated[int, typer.Option(help="How many changes to list")] = 20
+) -> None:
+    """Which golden records a policy version would change. Changes nothing."""
+    from mdm.survivorship_policies import service
+
+    with _session() as session:
+        row, report = _or_exit(lambda: service.preview(session, version=version))
+        session.rollback()
+    typer.echo(
+        f"{row.version} ({row.domain}): {report.changed} of {report.golden_records} golden "
+        "records would change; by attribute: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(report.by_attribute.items())) or "none")
+    )
+    for golden_id, attribute, before, after in report.examples[:show]:
+        typer.echo(f"{golden_id} {attribute}: {before!r} -> {after!r}")
+
+
+@survivorship_app.command("activate")
+def survivorship_activate(version: str) -> None:
+    """Activate a policy version and rebuild its domain's golden records with it."""
+    from mdm.survivorship_policies import service
+
+    with _session() as session:
+        result = _or_exit(lambda: service.activate(session, version=version, actor="cli"))
+        session.commit()
+    typer.echo(
+        f"activated {version} for {result.domain} (was {result.previous}): "
+        f"{result.golden_records_changed} golden records got a new version"
+    )
+
+
+@survivorship_app.command("list")
+def survivorship_list(
+    domain: Annotated[str | None, typer.Option(help="Only this domain")] = None,
+) -> None:
+    """List stored policy versions (the shipped defaults are used while none is active)."""
+    from mdm.survivorship_policies import service
+
+    with _session() as session:
+        rows = _or_exit(lambda: service.list_versions(session, domain))
         for row in rows:
             typer.echo(f"{row.domain:<12} {row.version:<40} {row.status.value:<8} {row.note}")
 

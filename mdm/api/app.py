@@ -20,8 +20,12 @@ from mdm.errors import MDMError
 from mdm.golden.endpoints import router as golden_router
 from mdm.ingest.endpoints import router as ingest_router
 from mdm.match.endpoints import router as match_router
+from mdm.pins.endpoints import router as pins_router
+from mdm.quality.endpoints import router as quality_router
 from mdm.rejects.endpoints import router as rejects_router
 from mdm.source_systems.endpoints import router as source_systems_router
+from mdm.stewardship.endpoints import router as stewardship_router
+from mdm.survivorship_policies.endpoints import router as survivorship_router
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -46,8 +50,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         golden_router,
         crosswalk_router,
         rejects_router,
+        quality_router,
         audit_router,
         match_router,
+        pins_router,
+        stewardship_router,
+        survivorship_router,
     ):
         app.include_router(router)
     app.add_exception_handler(MDMError, _mdm_error)  # type: ignore[arg-type]

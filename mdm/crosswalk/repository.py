@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -72,10 +73,25 @@ def delete_downstream_key(session: Session, key: DownstreamKey) -> None:
     session.flush()
 
 
-def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str) -> int:
-    result = session.execute(
-        update(DownstreamKey)
-        .where(DownstreamKey.golden_id == from_golden)
-        .values(golden_id=to_golden)
+def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str) -> list[int]:
+    """Move every key of ``from_golden`` to ``to_golden``; returns the IDs of the keys moved."""
+    ids = sorted(
+        session.scalars(select(DownstreamKey.id).where(DownstreamKey.golden_id == from_golden))
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    if ids:
+        session.execute(
+            update(DownstreamKey).where(DownstreamKey.id.in_(ids)).values(golden_id=to_golden)
+        )
+    return ids
+
+
+def move_keys_by_id(session: Session, *, key_ids: Sequence[int], to_golden: str) -> list[int]:
+    """Move the named keys (those that still exist) to ``to_golden``; returns their IDs."""
+    ids = sorted(
+        session.scalars(select(DownstreamKey.id).where(DownstreamKey.id.in_(list(key_ids))))
+    )
+    if ids:
+        session.execute(
+            update(DownstreamKey).where(DownstreamKey.id.in_(ids)).values(golden_id=to_golden)
+        )
+    return ids

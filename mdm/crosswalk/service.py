@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -142,7 +143,10 @@ def remove_key(session: Session, *, source_code: str, domain: str, key: str, act
     )
 
 
-def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str, actor: str) -> None:
+def move_downstream_keys(
+    session: Session, *, from_golden: str, to_golden: str, actor: str
+) -> list[int]:
+    """A merge: the absorbed golden record's downstream keys now name the survivor."""
     moved = repository.move_downstream_keys(session, from_golden=from_golden, to_golden=to_golden)
     if moved:
         audit.record(
@@ -151,5 +155,28 @@ def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str, 
             action="crosswalk.keys_moved",
             entity_type="golden_record",
             entity_id=to_golden,
-            detail={"from": from_golden, "count": moved},
+            detail={"from": from_golden, "count": len(moved), "key_ids": moved},
         )
+    return moved
+
+
+def restore_downstream_keys(
+    session: Session, *, key_ids: Sequence[int], to_golden: str, actor: str
+) -> list[int]:
+    """A split that undoes a merge: the keys the merge moved go back to their golden record.
+
+    A key deleted since the merge stays deleted; nothing else of the survivor's moves.
+    """
+    if not key_ids:
+        return []
+    moved = repository.move_keys_by_id(session, key_ids=key_ids, to_golden=to_golden)
+    if moved:
+        audit.record(
+            session,
+            actor=actor,
+            action="crosswalk.keys_restored",
+            entity_type="golden_record",
+            entity_id=to_golden,
+            detail={"count": len(moved), "key_ids": moved},
+        )
+    return moved

@@ -84,32 +84,7 @@ def standardise_record(spec: DomainSpec, raw: dict[str, Any]) -> StandardisedRec
     if spec.person_name:
         _expand_person_name(values, row)
     for name, value in values.items():
-        attr = spec.attribute(name)
-        if attr is None:
-            row.error(
-                f"attributes.{name}",
-                f"unknown attribute for domain {spec.name!r}",
-                "unknown_attribute",
-            )
-            continue
-        if value is None or value == "" or value == []:
-            continue
-        path = f"attributes.{name}"
-        if attr.multi:
-            items = _as_list(value, attr)
-            cleaned: list[Any] = []
-            for index, item in enumerate(items):
-                result = _standardise_value(
-                    attr, item, f"{path}[{index}]" if len(items) > 1 else path, row
-                )
-                if result is not None and result not in cleaned:
-                    cleaned.append(result)
-            if cleaned:
-                row.out.attributes[name] = cleaned
-        else:
-            result = _standardise_value(attr, value, path, row)
-            if result is not None:
-                row.out.attributes[name] = result
+        _standardise_attribute(spec, name, value, row)
     for attr in spec.attributes:
         if attr.required and attr.name not in row.out.attributes and not _errored(row, attr.name):
             hint = (
@@ -117,6 +92,45 @@ def standardise_record(spec: DomainSpec, raw: dict[str, Any]) -> StandardisedRec
             )
             row.error(f"attributes.{attr.name}", f"required attribute is missing{hint}", "required")
     return row.out
+
+
+def standardise_attribute(spec: DomainSpec, name: str, value: Any) -> StandardisedRecord:
+    """Standardise one attribute's value as ingestion would (a steward's pinned value).
+
+    >>> from mdm.domains import DOMAINS
+    >>> standardise_attribute(DOMAINS["provider"], "phone", "(512) 555-0100").attributes
+    {'phone': '+15125550100'}
+    """
+    row = _Row()
+    _standardise_attribute(spec, name, value, row)
+    return row.out
+
+
+def _standardise_attribute(spec: DomainSpec, name: str, value: Any, row: _Row) -> None:
+    attr = spec.attribute(name)
+    if attr is None:
+        row.error(
+            f"attributes.{name}", f"unknown attribute for domain {spec.name!r}", "unknown_attribute"
+        )
+        return
+    if value is None or value == "" or value == []:
+        return
+    path = f"attributes.{name}"
+    if attr.multi:
+        items = _as_list(value, attr)
+        cleaned: list[Any] = []
+        for index, item in enumerate(items):
+            result = _standardise_value(
+                attr, item, f"{path}[{index}]" if len(items) > 1 else path, row
+            )
+            if result is not None and result not in cleaned:
+                cleaned.append(result)
+        if cleaned:
+            row.out.attributes[name] = cleaned
+    else:
+        result = _standardise_value(attr, value, path, row)
+        if result is not None:
+            row.out.attributes[name] = result
 
 
 def _errored(row: _Row, name: str) -> bool:
@@ -332,3 +346,20 @@ def _license(value: Any, path: str, row: _Row) -> dict[str, str] | None:
         return None
     number = re.sub(r"[\s.-]", "", str(value["number"])).upper()
     return {"state": state, "number": number}
+
+
+def invalid_attributes(quality_issues: list[Any] | None) -> list[str]:
+    """Attributes whose value failed its check (``invalid_*`` issues), e.g. an NPI's check digit.
+
+    They are kept on the record but are no evidence of identity, and survivorship's
+    ``valid_first`` prefers any other record's value that passed.
+
+    >>> invalid_attributes([{"field": "attributes.npi", "code": "invalid_npi", "reason": "x"}])
+    ['npi']
+    """
+    out = []
+    for issue in quality_issues or []:
+        where = str(issue.get("field", ""))
+        if str(issue.get("code", "")).startswith("invalid_") and where.startswith("attributes."):
+            out.append(where.split(".")[1].split("[")[0])
+    return out

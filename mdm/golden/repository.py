@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mdm.models import (
     DownstreamKey,
+    GoldenMerge,
+    GoldenPin,
     GoldenRecord,
     GoldenStatus,
     GoldenVersion,
@@ -57,6 +59,34 @@ def add(session: Session, golden: GoldenRecord) -> None:
 
 def add_version(session: Session, version: GoldenVersion) -> None:
     session.add(version)
+
+
+def pins_of(session: Session, golden_ids: Sequence[str]) -> dict[str, list[GoldenPin]]:
+    out: dict[str, list[GoldenPin]] = {}
+    wanted = sorted(set(golden_ids))
+    for start in range(0, len(wanted), 500):
+        for pin in session.scalars(
+            select(GoldenPin)
+            .where(GoldenPin.golden_id.in_(wanted[start : start + 500]))
+            .order_by(GoldenPin.attribute)
+        ):
+            out.setdefault(pin.golden_id, []).append(pin)
+    return out
+
+
+def add_pin(session: Session, pin_row: GoldenPin) -> None:
+    session.add(pin_row)
+    session.flush()
+
+
+def delete_pins_carried_by(session: Session, merge_id: int) -> None:
+    session.execute(delete(GoldenPin).where(GoldenPin.carried_by_merge_id == merge_id))
+
+
+def add_merge(session: Session, merge: GoldenMerge) -> None:
+    # Flushed for its ID: carried pins and later splits point at it.
+    session.add(merge)
+    session.flush()
 
 
 def members(session: Session, golden_id: str) -> Sequence[SourceRecord]:
@@ -171,3 +201,37 @@ def member_references(session: Session, golden_id: str) -> list[ReferenceRow]:
         )
     )
     return [ReferenceRow(*row) for row in session.execute(stmt)]
+
+
+def live_ids_of_domain(session: Session, domain: str, *, chunk: int) -> Iterator[list[str]]:
+    """IDs of the domain's golden records that are not merged away, in chunks, by ID."""
+    after = ""
+    while True:
+        ids = list(
+            session.scalars(
+                select(GoldenRecord.id)
+                .where(
+                    GoldenRecord.domain == domain,
+                    GoldenRecord.status != GoldenStatus.MERGED,
+                    GoldenRecord.id > after,
+                )
+                .order_by(GoldenRecord.id)
+                .limit(chunk)
+            )
+        )
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
+def version_count(session: Session, domain: str) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(GoldenVersion)
+            .join(GoldenRecord, GoldenRecord.id == GoldenVersion.golden_id)
+            .where(GoldenRecord.domain == domain)
+        )
+        or 0
+    )

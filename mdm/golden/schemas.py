@@ -6,12 +6,27 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-class LineageOut(BaseModel):
+class ContributorOut(BaseModel):
     source_record_id: int
     source_system: str
     source_key: str
-    rule: str = Field(description="The survivorship rule that chose this value")
-    observed_at: datetime
+
+
+class LineageOut(BaseModel):
+    source_record_id: int | None = Field(description="Null for a steward's pinned value")
+    source_system: str | None
+    source_key: str | None
+    rule: str = Field(
+        description="The survivorship rule that chose this value: a rule kind of the policy "
+        "(source_priority, most_recent, ...), agreed, only_source, union, <rule>+tie_break, or "
+        "steward_pin"
+    )
+    observed_at: datetime | None = Field(description="When the source sent it, or when pinned")
+    contributors: list[ContributorOut] = Field(
+        default_factory=list, description="union: every record that contributed a value"
+    )
+    pinned_by: str | None = None
+    pin_reason: str | None = None
 
 
 class MemberOut(BaseModel):

@@ -15,16 +15,25 @@ from sqlalchemy.orm import Session
 from mdm.audit import service as audit
 from mdm.domains import DOMAINS, DomainSpec, get_domain
 from mdm.domains.identity import identity_schemes
+from mdm.domains.masking import mask_attributes
+from mdm.domains.standardise import invalid_attributes
 from mdm.errors import NotFound
 from mdm.golden import repository
 from mdm.golden.ids import new_golden_id
-from mdm.models import GoldenRecord, GoldenStatus, GoldenVersion, SourceRecord, SourceRecordStatus
+from mdm.models import (
+    GoldenMerge,
+    GoldenPin,
+    GoldenRecord,
+    GoldenStatus,
+    GoldenVersion,
+    SourceRecord,
+    SourceRecordStatus,
+)
 from mdm.models.base import utcnow
-from survivorship import Contribution, resolve_most_recent
+from mdm.survivorship_policies.active import policy_for
+from survivorship import Contribution, Pin, Resolution, SurvivorshipPolicy
+from survivorship import resolve as resolve_attributes
 
-# Recorded on every golden version, after the match rule set's version: the rule that built the
-# attributes. Issue 4 replaces it with versioned survivorship policies.
-SURVIVORSHIP_VERSION = "most-recent-v1"
 _MAX_MERGE_CHAIN = 64
 
 
@@ -98,6 +107,8 @@ def refresh(
         session,
         golden=golden,
         members=members,
+        pins=repository.pins_of(session, [golden_id]).get(golden_id, []),
+        policy=policy_for(session, golden.domain),
         reason=reason,
         actor=actor,
         detail=detail,
@@ -125,11 +136,15 @@ def refresh_many(
     ids = [r.golden_id for r in refreshes]
     goldens = repository.get_many(session, ids, for_update=True)
     members = repository.members_of(session, ids)
+    pins = repository.pins_of(session, ids)
     for item in refreshes:
+        record = goldens[item.golden_id]
         _rebuild(
             session,
-            golden=goldens[item.golden_id],
+            golden=record,
             members=members.get(item.golden_id, []),
+            pins=pins.get(item.golden_id, []),
+            policy=policy_for(session, record.domain),
             reason=item.reason,
             actor=actor,
             detail=item.detail,
@@ -143,6 +158,8 @@ def _rebuild(
     *,
     golden: GoldenRecord,
     members: Sequence[SourceRecord],
+    pins: Sequence[GoldenPin],
+    policy: SurvivorshipPolicy,
     reason: str,
     actor: str,
     detail: str,
@@ -150,10 +167,7 @@ def _rebuild(
     match_version: str,
 ) -> GoldenVersion | None:
     active = [m for m in members if m.status is SourceRecordStatus.ACTIVE]
-    resolution = resolve_most_recent(
-        Contribution(m.id, m.source_system.code, m.source_key, m.updated_at, m.attributes)
-        for m in active
-    )
+    resolution = _resolution(policy, active, pins)
     lineage = {name: item.as_dict() for name, item in resolution.lineage.items()}
     if golden.status is GoldenStatus.MERGED:
         status = GoldenStatus.MERGED
@@ -190,7 +204,7 @@ def _rebuild(
         reason="created" if is_new else reason,
         detail=detail,
         actor=actor,
-        rule_set_version=_rule_set_version(match_version),
+        rule_set_version=rule_set_version(match_version, resolution.policy_version),
         created_at=golden.updated_at,
     )
     repository.add_version(session, version)
@@ -210,22 +224,108 @@ def _rebuild(
     return version
 
 
+def _resolution(
+    policy: SurvivorshipPolicy, active: Sequence[SourceRecord], pins: Sequence[GoldenPin]
+) -> Resolution:
+    return resolve_attributes(
+        policy,
+        (
+            Contribution(
+                m.id,
+                m.source_system.code,
+                m.source_key,
+                m.updated_at,
+                m.attributes,
+                frozenset(invalid_attributes(m.quality_issues)),
+            )
+            for m in active
+        ),
+        {p.attribute: Pin(p.attribute, p.value, p.actor, p.reason, p.created_at) for p in pins},
+    )
+
+
+@dataclass(slots=True)
+class PolicyPreview:
+    golden_records: int = 0
+    changed: int = 0
+    by_attribute: dict[str, int] = field(default_factory=dict)
+    # (golden ID, attribute, value now, value under the policy), the first few, values masked.
+    examples: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+
+
+def preview_policy(
+    session: Session, *, domain: str, policy: SurvivorshipPolicy, examples: int = 50
+) -> PolicyPreview:
+    """What ``policy`` would change in the domain's golden records; changes nothing."""
+    spec = get_domain(domain)
+    out = PolicyPreview()
+    for ids in repository.live_ids_of_domain(session, domain, chunk=500):
+        goldens = repository.get_many(session, ids)
+        members = repository.members_of(session, ids)
+        pins = repository.pins_of(session, ids)
+        for gid in ids:
+            active = [m for m in members.get(gid, []) if m.status is SourceRecordStatus.ACTIVE]
+            after = _resolution(policy, active, pins.get(gid, [])).attributes
+            before = goldens[gid].attributes or {}
+            out.golden_records += 1
+            changed = sorted(
+                n for n in before.keys() | after.keys() if before.get(n) != after.get(n)
+            )
+            if not changed:
+                continue
+            out.changed += 1
+            for name in changed:
+                out.by_attribute[name] = out.by_attribute.get(name, 0) + 1
+                if len(out.examples) < examples:
+                    masked_before = mask_attributes(spec, before)
+                    masked_after = mask_attributes(spec, after)
+                    out.examples.append(
+                        (gid, name, masked_before.get(name), masked_after.get(name))
+                    )
+    return out
+
+
+def reresolve_domain(session: Session, *, domain: str, actor: str, reason: str) -> int:
+    """Rebuild every live golden record of a domain (a new survivorship policy is active).
+
+    Returns how many got a new version.
+    """
+    before = repository.version_count(session, domain)
+    for ids in repository.live_ids_of_domain(session, domain, chunk=500):
+        with session.no_autoflush:
+            refresh_many(
+                session,
+                [Refresh(g, reason) for g in ids],
+                actor=actor,
+                membership_changed=False,
+            )
+        session.flush()
+    return repository.version_count(session, domain) - before
+
+
 def retire_into(
     session: Session,
     *,
     golden_id: str,
     survivor_id: str,
+    record_ids: Sequence[int],
     actor: str,
     reason: str,
     match_version: str = "",
-) -> None:
-    """Mark an emptied golden record as merged into ``survivor_id``; its ID keeps resolving."""
+) -> GoldenMerge:
+    """Mark an emptied golden record as merged into ``survivor_id``; its ID keeps resolving.
+
+    The merge is recorded with the records the absorbed golden record held, so that a split can
+    bring the same golden record back. Its pins go to the survivor where the survivor has none
+    for the attribute (the survivor's own pins win), marked as carried by this merge.
+    """
     golden = repository.get(session, golden_id, for_update=True)
     assert golden is not None
     golden.status = GoldenStatus.MERGED
     golden.merged_into_id = survivor_id
     golden.version += 1
     golden.updated_at = utcnow()
+    version_label = rule_set_version(match_version, policy_for(session, golden.domain).version)
     repository.add_version(
         session,
         GoldenVersion(
@@ -237,24 +337,88 @@ def retire_into(
             member_ids=[],
             changed_attributes=[],
             reason="merged",
-            detail=f"merged into {survivor_id}: {reason}",
+            detail=f"merged into {survivor_id}: {reason}"[:2000],
             actor=actor,
-            rule_set_version=_rule_set_version(match_version),
+            rule_set_version=version_label,
             created_at=golden.updated_at,
         ),
     )
+    merge = GoldenMerge(
+        domain=golden.domain,
+        survivor_id=survivor_id,
+        absorbed_id=golden_id,
+        kind="matching",
+        record_ids=sorted(record_ids),
+        downstream_key_ids=[],
+        actor=actor,
+        reason=reason[:500],
+        rule_set_version=version_label,
+        created_at=golden.updated_at,
+    )
+    repository.add_merge(session, merge)
+    survivor_pins = {
+        p.attribute for p in repository.pins_of(session, [survivor_id]).get(survivor_id, [])
+    }
+    carried = []
+    for pin in repository.pins_of(session, [golden_id]).get(golden_id, []):
+        if pin.attribute in survivor_pins:
+            continue
+        repository.add_pin(
+            session,
+            GoldenPin(
+                golden_id=survivor_id,
+                attribute=pin.attribute,
+                value=pin.value,
+                actor=pin.actor,
+                reason=pin.reason,
+                carried_by_merge_id=merge.id,
+                created_at=pin.created_at,
+            ),
+        )
+        carried.append(pin.attribute)
     audit.record(
         session,
         actor=actor,
         action="golden.merged",
         entity_type="golden_record",
         entity_id=golden.id,
-        detail={"survivor_id": survivor_id, "reason": reason},
+        detail={
+            "survivor_id": survivor_id,
+            "reason": reason,
+            "merge_id": merge.id,
+            "records": merge.record_ids,
+            "pins_carried": carried,
+        },
     )
+    return merge
 
 
-def _rule_set_version(match_version: str) -> str:
-    return f"{match_version}+{SURVIVORSHIP_VERSION}" if match_version else SURVIVORSHIP_VERSION
+def revive(session: Session, *, merge: GoldenMerge, actor: str, reason: str) -> GoldenRecord:
+    """Bring back a golden record a merge absorbed, as a split of its records asks.
+
+    Pins it carried to the survivor go back (its own pins were never removed); its attributes
+    are rebuilt from its records when they move back, so the result is the state before the
+    merge.
+    """
+    golden = repository.get(session, merge.absorbed_id, for_update=True)
+    assert golden is not None
+    golden.status = GoldenStatus.ACTIVE
+    golden.merged_into_id = None
+    repository.delete_pins_carried_by(session, merge.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="golden.restored",
+        entity_type="golden_record",
+        entity_id=golden.id,
+        detail={"merge_id": merge.id, "survivor_id": merge.survivor_id, "reason": reason},
+    )
+    return golden
+
+
+def rule_set_version(match_version: str, policy_version: str) -> str:
+    """What a golden version records as its rule set: the match rule set, then survivorship."""
+    return f"{match_version}+{policy_version}" if match_version else policy_version
 
 
 def view(session: Session, *, domain: str, golden_id: str) -> GoldenView:
@@ -320,6 +484,4 @@ def counts(session: Session) -> dict[str, dict[str, int]]:
 
 
 def masked_attributes(domain: str, attributes: dict[str, Any]) -> dict[str, Any]:
-    from mdm.domains.masking import mask_attributes
-
     return mask_attributes(get_domain(domain), attributes)

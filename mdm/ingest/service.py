@@ -20,7 +20,7 @@ from mdm.domains import DomainSpec, get_domain
 from mdm.domains.identity import IdentifierKey, identifier_keys
 from mdm.domains.masking import mask_attributes
 from mdm.domains.standardise import QualityIssue, StandardisedRecord, standardise_record
-from mdm.errors import FieldError, NotFound, PayloadTooLarge
+from mdm.errors import FieldError, NotFound, PayloadTooLarge, ValidationFailed
 from mdm.golden import service as golden
 from mdm.ingest import repository
 from mdm.match import service as match
@@ -179,6 +179,61 @@ def ingest_one(
         batch_id=None,
         known_systems=_referenced_systems(session, [row], system),
     )
+
+
+def ingest_as_steward(
+    session: Session, *, source_code: str, domain: str, row: dict[str, Any], actor: str
+) -> RowResult:
+    """Upsert a row a steward corrected, through the very path a source's row takes, as that source.
+
+    ``row`` is shaped as in a batch (``source_key``, ``attributes``, ``references``, ``status``);
+    it is standardised, validated and matched like any other. A row that is still invalid raises
+    :class:`ValidationFailed` with every field error and leaves nothing behind: the steward's
+    attempt is not queued as a reject, nor counted against an open one.
+    """
+    spec = get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    source_systems.require_sends(system, domain)
+    attempt = session.begin_nested()
+    try:
+        result = _ingest_row(
+            session,
+            spec=spec,
+            system=system,
+            row=row,
+            index=0,
+            actor=actor,
+            batch_id=None,
+            known_systems=_referenced_systems(session, [row], system),
+        )
+    except BaseException:
+        attempt.rollback()
+        raise
+    if result.outcome == "rejected":
+        # Refusing the row queued (or counted) a reject; that is for rows sources send.
+        attempt.rollback()
+        raise ValidationFailed(f"the corrected {spec.name} record is still invalid", result.errors)
+    attempt.commit()
+    return result
+
+
+def find_record(
+    session: Session, *, source_code: str, domain: str, source_key: str
+) -> SourceRecord | None:
+    """The source record a system keeps under ``source_key``, if the hub has one."""
+    spec = get_domain(domain)
+    system = source_systems.get(session, code=source_code)
+    return repository.by_key(session, system_id=system.id, domain=spec.name, key=source_key)
+
+
+def get_record(session: Session, *, source_code: str, domain: str, source_key: str) -> SourceRecord:
+    record = find_record(session, source_code=source_code, domain=domain, source_key=source_key)
+    if record is None:
+        raise NotFound(
+            f"{source_code} has no {domain} record with key {source_key!r}",
+            code="unknown_source_record",
+        )
+    return record
 
 
 def delete_record(

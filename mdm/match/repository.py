@@ -9,7 +9,11 @@ from sqlalchemy.orm import Session
 from mdm.models import (
     BlockingKey,
     CandidateStatus,
+    DownstreamKey,
+    GoldenMerge,
     GoldenRecord,
+    GoldenSplit,
+    GoldenStatus,
     MatchCandidate,
     MatchDecision,
     MatchPair,
@@ -20,6 +24,7 @@ from mdm.models import (
     SourceRecordStatus,
     SourceSystem,
     StewardLink,
+    StewardshipSetting,
 )
 
 _CHUNK = 500
@@ -336,3 +341,58 @@ def retire_active_rule_sets(session: Session, domain: str) -> None:
         .where(MatchRuleSet.domain == domain, MatchRuleSet.status == RuleSetStatus.ACTIVE)
         .values(status=RuleSetStatus.RETIRED)
     )
+
+
+def open_merges_into(session: Session, holders: Collection[str]) -> list[GoldenMerge]:
+    """Merges not undone whose survivor is one of ``holders`` or was itself merged into one.
+
+    A golden record absorbed by a survivor that was later absorbed in turn still counts: its
+    records now sit in the last survivor.
+    """
+    chain: set[str] = set(holders)
+    frontier = set(holders)
+    while frontier:
+        absorbed = set(
+            session.scalars(
+                select(GoldenRecord.id).where(
+                    GoldenRecord.merged_into_id.in_(sorted(frontier)),
+                    GoldenRecord.status == GoldenStatus.MERGED,
+                )
+            )
+        )
+        frontier = absorbed - chain
+        chain |= frontier
+    return list(
+        session.scalars(
+            select(GoldenMerge)
+            .join(GoldenRecord, GoldenRecord.id == GoldenMerge.absorbed_id)
+            .where(
+                GoldenMerge.survivor_id.in_(sorted(chain)),
+                GoldenMerge.undone_by_split_id.is_(None),
+                GoldenRecord.status == GoldenStatus.MERGED,
+            )
+            .order_by(GoldenMerge.id)
+        )
+    )
+
+
+def add_split(session: Session, split: GoldenSplit) -> None:
+    session.add(split)
+    session.flush()
+
+
+def downstream_system_count(session: Session, golden_ids: Collection[str]) -> int:
+    """How many downstream systems hold a key for any of these golden records."""
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(DownstreamKey.source_system_id))).where(
+                DownstreamKey.golden_id.in_(sorted(golden_ids))
+            )
+        )
+        or 0
+    )
+
+
+def queue_weight(session: Session, domain: str) -> float:
+    row = session.get(StewardshipSetting, domain)
+    return row.queue_weight if row is not None else 0.0

@@ -20,7 +20,7 @@ Every decision stores the score, the explanation and the rule-set version.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ from matching.settings import MatchSettings
 from mdm.audit import service as audit
 from mdm.crosswalk import service as crosswalk
 from mdm.domains import DomainSpec, get_domain
+from mdm.domains.standardise import invalid_attributes
 from mdm.errors import NotFound
 from mdm.golden import service as golden
 from mdm.match import repository
@@ -52,6 +53,8 @@ from mdm.models import (
     CandidateKind,
     CandidateStatus,
     DecisionOutcome,
+    GoldenMerge,
+    GoldenSplit,
     LinkKind,
     MatchCandidate,
     MatchDecision,
@@ -97,15 +100,6 @@ def record_key(record: SourceRecord) -> str:
     return f"{record.source_system.code}:{record.source_key}"
 
 
-def invalid_attributes(record: SourceRecord) -> list[str]:
-    out = []
-    for issue in record.quality_issues or []:
-        where = str(issue.get("field", ""))
-        if str(issue.get("code", "")).startswith("invalid_") and where.startswith("attributes."):
-            out.append(where.split(".")[1].split("[")[0])
-    return out
-
-
 # Derived features of stored records, keyed by what they are derived from: the settings
 # version, the record's key and the hash of its payload (standardisation is deterministic). A
 # pure cache: it never decides anything a database read would not decide the same way.
@@ -121,7 +115,9 @@ def to_match_record(settings: MatchSettings, record: SourceRecord) -> MatchRecor
         if cached is not None:
             _FEATURE_CACHE.move_to_end(cache_key)
             return cached
-    derived = match_record(settings, key, record.attributes or {}, invalid_attributes(record))
+    derived = match_record(
+        settings, key, record.attributes or {}, invalid_attributes(record.quality_issues)
+    )
     if record.payload_hash:
         _FEATURE_CACHE[cache_key] = derived
         if len(_FEATURE_CACHE) > _FEATURE_CACHE_SIZE:
@@ -150,6 +146,10 @@ class _Applied:
     candidate_ids: list[int] = field(default_factory=list)
     # Record key -> the candidates that concern its cluster.
     candidates_of: dict[str, list[int]] = field(default_factory=dict)
+    # Golden records a merge had absorbed, brought back for records that separated again.
+    revived: dict[str, GoldenMerge] = field(default_factory=dict)
+    # Golden records emptied and retired into another: absorbed ID -> the merge recorded.
+    merges: dict[str, GoldenMerge] = field(default_factory=dict)
 
 
 def match(
@@ -357,6 +357,7 @@ def forget(
     others = [
         m for m in repository.matchable_members(session, [record.golden_id]) if m.id != record.id
     ]
+    _keep_steward_links(session, record=record, others=others, actor=actor, trigger=trigger)
     if others:
         recluster(session, spec=spec, records=others, actor=actor, trigger=trigger)
     # Whatever still proposes the deleted record, or a golden record left with nothing to
@@ -370,6 +371,43 @@ def forget(
         row.updated_at = now
 
 
+def _keep_steward_links(
+    session: Session,
+    *,
+    record: SourceRecord,
+    others: Sequence[SourceRecord],
+    actor: str,
+    trigger: str,
+) -> None:
+    """A deleted record leaves matching, but a steward's merge through it must hold.
+
+    Its must-links are handed to the lowest-ID record still in its golden record, so what a
+    steward joined stays joined without it.
+    """
+    if not others:
+        return
+    heir = min(others, key=lambda r: r.id)
+    partners = [
+        link_row.record_b_id if link_row.record_a_id == record.id else link_row.record_a_id
+        for link_row in repository.steward_links_touching(session, [record.id])
+        if link_row.kind is LinkKind.MUST_LINK
+    ]
+    for partner in repository.records(session, sorted(set(partners) - {heir.id})):
+        low, high = sorted((heir.id, partner.id))
+        existing = repository.steward_link(session, low, high)
+        if partner.status is SourceRecordStatus.DELETED or existing is not None:
+            # A steward's own word on that pair (either way) stands.
+            continue
+        remember_link(
+            session,
+            record_a=heir,
+            record_b=partner,
+            kind=LinkKind.MUST_LINK,
+            actor=actor,
+            reason=f"kept a steward's merge after {trigger}",
+        )
+
+
 def recluster(
     session: Session,
     *,
@@ -377,8 +415,14 @@ def recluster(
     records: Sequence[SourceRecord],
     actor: str,
     trigger: str,
+    split: GoldenSplit | None = None,
+    leaving: Collection[SourceRecord] = (),
 ) -> _Applied:
-    """Re-cluster the neighbourhood of ``records`` from the stored pairs."""
+    """Re-cluster the neighbourhood of ``records`` from the stored pairs.
+
+    ``split`` is a steward's split being carried out: merges it undoes are recorded on it, and
+    the records it takes out (``leaving``) leave the golden record to those that stay.
+    """
     settings = settings_for(session, spec.name)
     hood, truncated = _neighbourhood(
         session,
@@ -405,6 +449,8 @@ def recluster(
         incoming=set(),
         actor=actor,
         trigger=trigger,
+        split=split,
+        leaving=frozenset(record_key(r) for r in leaving),
     )
     _decide_moved(
         session,
@@ -683,26 +729,39 @@ def _apply(
     incoming: set[str],
     actor: str,
     trigger: str,
+    split: GoldenSplit | None = None,
+    leaving: frozenset[str] = frozenset(),
 ) -> _Applied:
     current: dict[str, str | None] = {k: r.golden_id for k, r in records.items()}
     known = {g for g in current.values() if g is not None}
     age = repository.golden_created(session, known)
     # Each golden record stays with the cluster holding most of its records (a split leaves the
     # ID with the bigger part); on a tie, with the records that did not change (the changed one
-    # moves), then with the older golden record. Clusters that get none found a new one.
+    # moves), then with the older golden record. Clusters that get none found a new one. Records
+    # a steward split out (``leaving``) never take the golden record with them.
     shares = sorted(
-        (-n, bool(incoming.intersection(members)), age[g], g, members)
+        (
+            bool(leaving.intersection(members)),
+            -n,
+            bool(incoming.intersection(members)),
+            age[g],
+            g,
+            members,
+        )
         for members in clustering.clusters
         for g, n in Counter(current[k] for k in members if current[k] is not None).items()
         if g is not None
     )
     chosen: dict[tuple[str, ...], str | None] = dict.fromkeys(clustering.clusters)
     claimed: set[str] = set()
-    for _, _, _, g, members in shares:
+    for *_, g, members in shares:
         if g not in claimed and chosen[members] is None:
             chosen[members] = g
             claimed.add(g)
     applied = _Applied(targets={})
+    _revive_absorbed(
+        session, chosen=chosen, claimed=claimed, current=current, records=records, applied=applied
+    )
     for members, target in chosen.items():
         if target is None:
             target = golden.found(session, spec=spec).id
@@ -712,6 +771,11 @@ def _apply(
             applied.targets[key] = target
             if current[key] != target:
                 applied.moved[key] = (current[key], target)
+    for merge in applied.revived.values():
+        golden.revive(session, merge=merge, actor=actor, reason=trigger)
+        crosswalk.restore_downstream_keys(
+            session, key_ids=merge.downstream_key_ids, to_golden=merge.absorbed_id, actor=actor
+        )
     gained: dict[str, list[str]] = defaultdict(list)
     lost: dict[str, Counter[str]] = defaultdict(Counter)
     for key, (old, new) in applied.moved.items():
@@ -728,7 +792,15 @@ def _apply(
     # accumulate and go to the database in one flush instead of one per golden record.
     with session.no_autoflush:
         _refresh_touched(
-            session, settings=settings, lost=lost, gained=gained, actor=actor, trigger=trigger
+            session,
+            settings=settings,
+            lost=lost,
+            gained=gained,
+            records=records,
+            applied=applied,
+            actor=actor,
+            trigger=trigger,
+            split=split,
         )
     session.flush()
     if not clustering.candidates and not known:
@@ -746,30 +818,78 @@ def _apply(
     return applied
 
 
+def _revive_absorbed(
+    session: Session,
+    *,
+    chosen: dict[tuple[str, ...], str | None],
+    claimed: set[str],
+    current: Mapping[str, str | None],
+    records: Mapping[str, SourceRecord],
+    applied: _Applied,
+) -> None:
+    """Give clusters left without a golden record the one a merge took from their records.
+
+    When records that a merge put together separate again (a steward's split, or a change that
+    re-clustering acts on), the records that came from the absorbed golden record get that
+    golden record back, not a new one: its ID, pins and downstream keys return, so a split is
+    an exact undo of the merge. The merge with the most of the cluster's records wins, then
+    the most recent one; each absorbed golden record is revived once.
+    """
+    unplaced = [members for members, target in chosen.items() if target is None]
+    holders = {current[k] for members in unplaced for k in members} - {None}
+    if not unplaced or not holders:
+        return
+    merges = repository.open_merges_into(session, {g for g in holders if g is not None})
+    if not merges:
+        return
+    offers = []
+    for members in unplaced:
+        ids = {records[k].id for k in members if records[k].id is not None}
+        for merge in merges:
+            overlap = len(ids.intersection(merge.record_ids))
+            if overlap:
+                offers.append((-overlap, -merge.id, members, merge))
+    for _, _, members, merge in sorted(offers, key=lambda o: (o[0], o[1], o[2])):
+        if chosen[members] is None and merge.absorbed_id not in claimed:
+            chosen[members] = merge.absorbed_id
+            claimed.add(merge.absorbed_id)
+            applied.revived[merge.absorbed_id] = merge
+
+
 def _refresh_touched(
     session: Session,
     *,
     settings: MatchSettings,
     lost: Mapping[str, Counter[str]],
     gained: Mapping[str, list[str]],
+    records: Mapping[str, SourceRecord],
+    applied: _Applied,
     actor: str,
     trigger: str,
+    split: GoldenSplit | None,
 ) -> None:
     """Retire golden records left empty; write new versions of the others that changed."""
     for old, went_to in sorted(lost.items()):
         if repository.member_count(session, old) == 0:
             survivor = sorted(went_to.items(), key=lambda item: (-item[1], item[0]))[0][0]
-            golden.retire_into(
+            left = [
+                records[k].id
+                for k, (was, _) in applied.moved.items()
+                if was == old and records[k].id is not None
+            ]
+            merge = golden.retire_into(
                 session,
                 golden_id=old,
                 survivor_id=survivor,
+                record_ids=left,
                 actor=actor,
                 reason=f"its records joined {survivor} ({trigger})",
                 match_version=settings.version,
             )
-            crosswalk.move_downstream_keys(
+            merge.downstream_key_ids = crosswalk.move_downstream_keys(
                 session, from_golden=old, to_golden=survivor, actor=actor
             )
+            applied.merges[old] = merge
         else:
             golden.refresh(
                 session,
@@ -784,7 +904,9 @@ def _refresh_touched(
         session,
         [
             golden.Refresh(
-                target, "source record joined", f"{trigger}: " + ", ".join(sorted(keys)[:10])
+                target,
+                "restored by split" if target in applied.revived else "source record joined",
+                f"{trigger}: " + ", ".join(sorted(keys)[:10]),
             )
             for target, keys in sorted(gained.items())
         ],
@@ -792,6 +914,28 @@ def _refresh_touched(
         membership_changed=True,
         match_version=settings.version,
     )
+    for revived, merge in sorted(applied.revived.items()):
+        if split is not None:
+            split.undid_merge_ids = [*split.undid_merge_ids, merge.id]
+            merge.undone_by_split_id = split.id
+            continue
+        # A split the hub made on its own (re-clustering) is recorded like a steward's, so
+        # every merge that was undone says by what.
+        moved_in = gained.get(revived, [])
+        origin = Counter(applied.moved[k][0] for k in moved_in).most_common(1)
+        auto = GoldenSplit(
+            domain=merge.domain,
+            golden_id=origin[0][0] if origin and origin[0][0] else merge.survivor_id,
+            record_ids=sorted(records[k].id for k in moved_in),
+            result_golden_ids=[revived],
+            undid_merge_ids=[merge.id],
+            actor=actor,
+            reason=f"re-clustered after {trigger}"[:500],
+            rule_set_version=settings.version,
+            created_at=utcnow(),
+        )
+        repository.add_split(session, auto)
+        merge.undone_by_split_id = auto.id
 
 
 def _propose(
@@ -816,6 +960,8 @@ def _propose(
     kept: set[int] = set()
     ids: list[int] = []
     of_key: dict[str, list[int]] = {}
+    feeds_of: dict[tuple[str, str], int] = {}
+    domain_weight = repository.queue_weight(session, spec.name)
     for proposal in clustering.candidates:
         left_g, right_g = targets[proposal.left[0]], targets[proposal.right[0]]
         if left_g == right_g:
@@ -835,14 +981,23 @@ def _propose(
             else CandidateKind.GOLDEN_TO_GOLDEN
         )
         row = existing.get((left_g, right_g))
+        gap = settings.thresholds.auto_match - best.weight
+        feeds = feeds_of.setdefault(
+            (left_g, right_g), repository.downstream_system_count(session, [left_g, right_g])
+        )
+        base = _base_priority(settings, gap, feeds, domain_weight)
+        created = row.created_at if row is not None else now
         values: dict[str, Any] = {
+            "base_priority": base,
+            "priority_key": base - created.timestamp() / 86400,
+            "downstream_systems": feeds,
             "kind": kind,
             "left_record_id": a.id,
             "right_record_id": b.id,
             "reason": proposal.reason.value,
             "weight": best.weight,
             "probability": best.probability,
-            "threshold_gap": settings.thresholds.auto_match - best.weight,
+            "threshold_gap": gap,
             "explanation": best.as_dict(),
             "rule_set_version": settings.version,
             "updated_at": now,
@@ -870,6 +1025,15 @@ def _propose(
             row.updated_at = now
     session.flush()
     return ids, of_key
+
+
+def _base_priority(settings: MatchSettings, gap: float, feeds: int, domain_weight: float) -> float:
+    """A candidate's priority before age: how close it is to deciding itself (100 at the
+    auto-match threshold or above it, 0 at the bottom of the review band), ten points per
+    downstream system its golden records feed, and the domain's weight."""
+    band = max(settings.thresholds.auto_match - settings.thresholds.review, 1e-9)
+    closeness = 100.0 * (1.0 - min(max(gap, 0.0), band) / band)
+    return round(closeness + 10.0 * feeds + domain_weight, 3)
 
 
 def _explanation(
@@ -961,3 +1125,50 @@ def _decide(
             created_at=utcnow(),
         ),
     )
+
+
+# --- for stewards' merges and splits ---------------------------------------------------------
+
+
+def source_record(
+    session: Session, *, source_code: str, domain: str, source_key: str
+) -> SourceRecord:
+    record = repository.record_by_key(
+        session, source_code=source_code, domain=domain, source_key=source_key
+    )
+    if record is None:
+        raise NotFound(
+            f"{source_code} has no {domain} record with key {source_key!r}",
+            code="unknown_source_record",
+        )
+    return record
+
+
+def matchable_members(session: Session, golden_ids: Collection[str]) -> list[SourceRecord]:
+    """The records of these golden records that take part in matching (not deleted)."""
+    return repository.matchable_members(session, golden_ids)
+
+
+def score_records(session: Session, *, domain: str, a: SourceRecord, b: SourceRecord) -> PairScore:
+    """The pair's score and explanation under the domain's active match settings."""
+    settings = settings_for(session, domain)
+    return _score(settings, to_match_record(settings, a), to_match_record(settings, b))
+
+
+def hard_rule_conflicts(
+    session: Session, *, domain: str, left: Sequence[SourceRecord], right: Sequence[SourceRecord]
+) -> list[str]:
+    """Cannot-link features (NPI, GTIN...) on which the two groups hold different valid values.
+
+    Matching never puts such groups together; a steward may, knowingly.
+    """
+    settings = settings_for(session, domain)
+    lefts = [to_match_record(settings, r) for r in left]
+    rights = [to_match_record(settings, r) for r in right]
+    out = []
+    for feature in settings.cannot_link:
+        a = {v for m in lefts for v in m.values(feature)}
+        b = {v for m in rights for v in m.values(feature)}
+        if a and b and not a & b:
+            out.append(feature)
+    return out

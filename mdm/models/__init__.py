@@ -26,6 +26,14 @@ from mdm.models.source_record import (
     SourceRecordStatus,
 )
 from mdm.models.source_system import SourceSystem
+from mdm.models.stewardship import (
+    GoldenMerge,
+    GoldenPin,
+    GoldenSplit,
+    RecordCorrection,
+    StewardshipSetting,
+)
+from mdm.models.survivorship_policy import SurvivorshipPolicyVersion
 
 __all__ = [
     "AuditEntry",
@@ -46,6 +54,12 @@ __all__ = [
     "GoldenRecord",
     "GoldenStatus",
     "GoldenVersion",
+    "GoldenMerge",
+    "GoldenPin",
+    "GoldenSplit",
+    "RecordCorrection",
+    "StewardshipSetting",
+    "SurvivorshipPolicyVersion",
     "RecordIdentifier",
     "Reject",
     "RejectStatus",

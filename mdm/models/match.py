@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mdm.models.base import Base, JSONType, UTCDateTime, utcnow
@@ -129,6 +129,8 @@ class CandidateStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     DEFERRED = "deferred"
+    # Four-eyes: one steward accepted the merge; it takes effect when a second one approves.
+    PENDING_APPROVAL = "pending_approval"
     # The records moved (a new record, a change, a steward decision elsewhere) and the pair no
     # longer stands as proposed; a fresh candidate replaces it if one is still due.
     SUPERSEDED = "superseded"
@@ -160,10 +162,32 @@ class MatchCandidate(Base):
     threshold_gap: Mapped[float] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSONType)
     rule_set_version: Mapped[str] = mapped_column(String(100))
+    # Queue order: closeness to the auto-match threshold, the domain, and how many downstream
+    # systems the golden records feed, fixed when proposed; plus one point per day of age.
+    # ``priority_key`` is that priority less the creation day, so ordering by it in SQL is
+    # ordering by priority at any moment (age grows by the same amount for every row).
+    base_priority: Mapped[float] = mapped_column(Float, default=0.0)
+    priority_key: Mapped[float] = mapped_column(Float, default=0.0)
+    downstream_systems: Mapped[int] = mapped_column(Integer, default=0)
+    assignee: Mapped[str | None] = mapped_column(String(200), default=None)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Four-eyes: who accepted first and when; ``decided_by`` is whoever made it final.
+    proposed_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+Index(
+    "ix_match_candidate_priority",
+    MatchCandidate.status,
+    MatchCandidate.domain,
+    MatchCandidate.priority_key,
+)
+Index("ix_match_candidate_assignee", MatchCandidate.assignee, MatchCandidate.status)
 Index("ix_match_candidate_queue", MatchCandidate.status, MatchCandidate.domain, MatchCandidate.id)
 Index("ix_match_candidate_pair", MatchCandidate.left_golden_id, MatchCandidate.right_golden_id)
 Index("ix_match_candidate_right", MatchCandidate.right_golden_id)

@@ -40,6 +40,11 @@ class Reject(Base):
         default=RejectStatus.OPEN,
     )
     resolved_record_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    resolution_note: Mapped[str] = mapped_column(String(500), default="")
+    # The payload as a steward corrected and re-submitted it; ``payload`` stays as sent.
+    corrected_payload: Mapped[Any] = mapped_column(JSONType, default=None, nullable=True)
     # The same bad row sent again (a nightly re-export, a retried batch) is one item of work for a
     # steward, not many: it bumps these on the open reject instead of queueing a copy.
     payload_hash: Mapped[str] = mapped_column(String(64), default="")

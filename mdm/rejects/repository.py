@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
+from mdm.db.json import ObjectArray
 from mdm.models import Reject, RejectStatus
 
 
@@ -30,7 +31,11 @@ def open_with_payload(
     return session.scalars(stmt).first()
 
 
-def get(session: Session, reject_id: int) -> Reject | None:
+def get(session: Session, reject_id: int, *, for_update: bool = False) -> Reject | None:
+    """``for_update`` locks the row (PostgreSQL) and reads it afresh, so two stewards cannot
+    both resolve it."""
+    if for_update:
+        return session.get(Reject, reject_id, with_for_update=True, populate_existing=True)
     return session.get(Reject, reject_id)
 
 
@@ -41,6 +46,8 @@ def page(
     domain: str | None,
     source: str | None,
     batch_id: str | None,
+    source_key: str | None,
+    code: str | None,
     after_id: int | None,
     limit: int,
 ) -> Sequence[Reject]:
@@ -53,6 +60,10 @@ def page(
         stmt = stmt.where(Reject.source_system_code == source)
     if batch_id:
         stmt = stmt.where(Reject.batch_id == batch_id)
+    if source_key:
+        stmt = stmt.where(Reject.source_key == source_key)
+    if code:
+        stmt = stmt.where(ObjectArray(session, Reject.errors).has("code", code))
     if after_id:
         stmt = stmt.where(Reject.id > after_id)
     return session.scalars(stmt).all()
@@ -63,5 +74,19 @@ def open_counts(session: Session) -> dict[str, int]:
         select(Reject.domain, func.count())
         .where(Reject.status == RejectStatus.OPEN)
         .group_by(Reject.domain)
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def open_counts_by_code(session: Session) -> dict[str, int]:
+    """Open rejects per refusal code; a row refused for two reasons counts under both."""
+    errors = ObjectArray(session, Reject.errors)
+    code = errors.field("code")
+    rows = session.execute(
+        select(code, func.count(Reject.id.distinct()))
+        .select_from(Reject)
+        .join(errors.items, true())
+        .where(Reject.status == RejectStatus.OPEN)
+        .group_by(code)
     )
     return {r[0]: r[1] for r in rows}

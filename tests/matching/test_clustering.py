@@ -79,6 +79,34 @@ def test_a_stewards_merge_holds_whatever_the_scores() -> None:
     assert result.clusters == [("a", "b")]
 
 
+def test_a_record_matching_one_side_of_a_stewards_merge_joins_it() -> None:
+    # A steward merged a and b (one person under two unrelated-looking records); c matches a
+    # strongly and b not at all. Without the steward's merge the chain guard would refuse c.
+    a = rec("a", npi=NPI_A, birth_date="1970-01-02", **JOHN)
+    b = rec("b", last_name="OMEGA", first_name="ZED", birth_date="1999-09-09")
+    c = rec("c", npi=NPI_A, birth_date="1970-01-02", **JOHN)
+
+    merged = _clusters([a, b, c], Constraints.of(must=[("a", "b")]))
+    unmerged = _clusters([a, b, c])
+
+    assert merged.clusters == [("a", "b", "c")]
+    assert unmerged.clusters == [("a", "c"), ("b",)]
+
+
+def test_the_chain_guard_still_holds_when_no_record_of_a_stewards_merge_agrees() -> None:
+    # As in the chain-guard test, b would chain a and c; c is in a steward's group with z, and
+    # neither c nor z agrees with a: the group does not let b chain a into it.
+    a = rec("a", birth_date="1970-01-02", licenses=[{"state": "TX", "number": "K1"}], **JOHN)
+    b = rec("b", licenses=[{"state": "TX", "number": "K1"}], email="j@example.org", **JOHN)
+    c = rec("c", birth_date="1988-07-30", email="j@example.org", **JOHN)
+    z = rec("z", last_name="OMEGA", first_name="ZED", birth_date="1988-07-30")
+
+    result = _clusters([a, b, c, z], Constraints.of(must=[("c", "z")]))
+
+    assert not any({"a", "c"} <= set(members) for members in result.clusters)
+    assert [c.reason for c in result.candidates] == [CandidateReason.CHAIN_GUARD]
+
+
 def test_review_band_pairs_become_candidates_with_their_explanation() -> None:
     # Same name and practice phone, nothing else: a namesake or the same person.
     a = rec("a", phone="+15125550100", last_name="SMITH", first_name="JOHN")

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from matching.defaults import provider
+from survivorship import default_policy
 from tests.helpers import NPI_A, make_system, send
 
 
@@ -31,8 +32,8 @@ def test_every_golden_version_says_what_changed_why_by_whom_and_by_which_rules(
         (2, "source record updated", "interface-engine"),
     ]
     assert history[1]["changed_attributes"] == ["first_name"]
-    # The match rule set that placed the records, then the survivorship rule.
-    expected = f"{provider().version}+most-recent-v1"
+    # The match rule set that placed the records, then the survivorship policy.
+    expected = provider().version + "+" + default_policy("provider").version
     assert all(v["rule_set_version"] == expected for v in history)
     assert history[0]["attributes"] == {"last_name": "Ng", "npi": NPI_A}
 

@@ -113,7 +113,7 @@ def test_activating_a_rule_set_rematches_the_domain_under_its_version(client: Te
     assert moved["trigger"] == "rule set provider-strict-2 activated"
     assert moved["outcome"] == "moved"
     history = client.get(f"/api/v1/golden/provider/{moved['golden_id']}/history").json()
-    assert history[-1]["rule_set_version"] == "provider-strict-2+most-recent-v1"
+    assert history[-1]["rule_set_version"] == "provider-strict-2+provider-default-v1"
 
 
 def test_cli_trains_previews_and_activates(

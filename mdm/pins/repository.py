@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mdm.models import GoldenPin
+
+
+def pin(session: Session, golden_id: str, attribute: str) -> GoldenPin | None:
+    return session.scalars(
+        select(GoldenPin).where(GoldenPin.golden_id == golden_id, GoldenPin.attribute == attribute)
+    ).first()
+
+
+def pins_of(session: Session, golden_id: str) -> Sequence[GoldenPin]:
+    return session.scalars(
+        select(GoldenPin).where(GoldenPin.golden_id == golden_id).order_by(GoldenPin.attribute)
+    ).all()
+
+
+def add(session: Session, row: GoldenPin) -> None:
+    session.add(row)
+    session.flush()
+
+
+def delete(session: Session, row: GoldenPin) -> None:
+    session.delete(row)
+    session.flush()

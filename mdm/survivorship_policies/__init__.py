@@ -1,0 +1,1 @@
+"""Survivorship policies as stored, versioned data: one active version per domain."""
