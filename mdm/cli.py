@@ -273,7 +273,7 @@ def survivorship_preview(
         session.rollback()
     typer.echo(
         f"{row.version} ({row.domain}): {report.changed} of {report.golden_records} golden "
-        "records would change; by attribute: "
+        f"records would change values, {report.lineage_only} only lineage; by attribute: "
         + (", ".join(f"{k} {v}" for k, v in sorted(report.by_attribute.items())) or "none")
     )
     for golden_id, attribute, before, after in report.examples[:show]:

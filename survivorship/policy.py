@@ -62,7 +62,8 @@ class SurvivorshipPolicy(_Model):
     """
 
     domain: str = Field(min_length=1)
-    version: str = Field(min_length=1)
+    # Golden versions record "<match rule set>+<this>"; kept short enough to store.
+    version: str = Field(min_length=1, max_length=100)
     description: str = ""
     default: list[Rule]
     attributes: dict[str, AttributePolicy] = Field(default_factory=dict)

@@ -19,7 +19,9 @@ def search_audit(
     actor: str | None = None,
     action: str | None = None,
     since: datetime | None = None,
-    after_id: int | None = Query(default=None, description="Cursor: the last id you saw"),
+    after_id: int | None = Query(
+        default=None, ge=0, le=2**31 - 1, description="Cursor: the last id you saw"
+    ),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> AuditPage:
     entries = service.search(

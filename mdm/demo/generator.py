@@ -44,7 +44,7 @@ SYSTEMS = (
         code="erp",
         name="Enterprise ERP",
         description="Finance, HR and purchasing for the whole health system: the cost-center "
-                    "hierarchy, vendor master, item master, site list and every employee.",
+        "hierarchy, vendor master, item master, site list and every employee.",
         sends=("cost_center", "location", "supplier", "item", "employee"),
         receives=("provider", "payer"),
     ),
@@ -52,7 +52,7 @@ SYSTEMS = (
         code="clinic_a",
         name="Riverside Family Practice PM",
         description="Practice management of Riverside Family Practice, an acquired primary-care "
-                    "group: its clinicians, sites, payers and staff, in its own conventions.",
+        "group: its clinicians, sites, payers and staff, in its own conventions.",
         sends=("location", "payer", "provider", "employee"),
         receives=(),
     ),
@@ -60,7 +60,7 @@ SYSTEMS = (
         code="clinic_b",
         name="Lakeside Orthopedics PM",
         description="Practice management of Lakeside Orthopedics, an acquired orthopaedic group "
-                    "that also keeps its own cost centers; many of its clinicians lack an NPI.",
+        "that also keeps its own cost centers; many of its clinicians lack an NPI.",
         sends=("cost_center", "location", "payer", "provider", "employee"),
         receives=(),
     ),
@@ -68,7 +68,7 @@ SYSTEMS = (
         code="billing",
         name="Revenue cycle / billing",
         description="Claims and enrolment for every billing site and clinician, with NPIs, "
-                    "CCNs and clearinghouse payer IDs.",
+        "CCNs and clearinghouse payer IDs.",
         sends=("location", "payer", "provider"),
         receives=("location",),
     ),
@@ -76,7 +76,7 @@ SYSTEMS = (
         code="supply",
         name="Supply chain",
         description="Supply-chain catalogue: items with GTINs and UNSPSC codes, and the "
-                    "suppliers they are ordered from.",
+        "suppliers they are ordered from.",
         sends=("supplier", "item"),
         receives=("location", "cost_center"),
     ),
@@ -86,8 +86,32 @@ _SYSTEM_ORDER = tuple(system.code for system in SYSTEMS)
 _DIGITS = "0123456789"
 # Letters a SAM UEI may use: no O or I, which read as digits.
 _UEI_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-_EIN_PREFIXES = ("10", "20", "26", "27", "36", "41", "45", "46", "47", "52", "56", "61", "74",
-                 "75", "76", "81", "82", "84", "85", "87", "88", "91", "92", "93")
+_EIN_PREFIXES = (
+    "10",
+    "20",
+    "26",
+    "27",
+    "36",
+    "41",
+    "45",
+    "46",
+    "47",
+    "52",
+    "56",
+    "61",
+    "74",
+    "75",
+    "76",
+    "81",
+    "82",
+    "84",
+    "85",
+    "87",
+    "88",
+    "91",
+    "92",
+    "93",
+)
 _TOLL_FREE = ("800", "888", "877", "866")
 # HR dates of the acquisitions: the ERP re-hires clinic staff on these days.
 _ACQUIRED = {"clinic_a": date(2021, 7, 1), "clinic_b": date(2022, 10, 1)}
@@ -136,11 +160,11 @@ class _Site:
 class _Provider:
     entity: str
     person: _Person
-    home: str                      # clinic_a, clinic_b or hospital
+    home: str  # clinic_a, clinic_b or hospital
     specialty: d.Specialty
     credentials: tuple[str, ...]
     npi: str
-    sites: list[str]               # site codes, primary first
+    sites: list[str]  # site codes, primary first
     phone: Phone
     systems: list[str]
     licenses: list[tuple[str, str]] = field(default_factory=list)
@@ -162,9 +186,9 @@ class _Employee:
     site: str
     hire: date
     ssn: str
-    home: str                      # erp, clinic_a or clinic_b: the HR system that hired them
+    home: str  # erp, clinic_a or clinic_b: the HR system that hired them
     systems: list[str]
-    provider: str | None = None    # the provider entity, for clinicians who are employees
+    provider: str | None = None  # the provider entity, for clinicians who are employees
     first_by_system: dict[str, str] = field(default_factory=dict)
     last_by_system: dict[str, str] = field(default_factory=dict)
     ssn_by_system: dict[str, str | None] = field(default_factory=dict)
@@ -212,8 +236,16 @@ class _Generator:
         self.counters[domain] += 1
         return f"{domain}:{self.counters[domain]}"
 
-    def emit(self, source: str, domain: str, key: str, attributes: dict[str, Any], entity: str,
-             references: dict[str, Any] | None = None, handle: str | None = None) -> None:
+    def emit(
+        self,
+        source: str,
+        domain: str,
+        key: str,
+        attributes: dict[str, Any],
+        entity: str,
+        references: dict[str, Any] | None = None,
+        handle: str | None = None,
+    ) -> None:
         """Append one record; ``handle`` remembers its key for records that refer to it."""
         existing = self.keys[(source, domain)]
         assert key not in existing.values(), f"duplicate key {source}/{domain}/{key}"
@@ -236,8 +268,9 @@ class _Generator:
             self.serials[name] += self.rng.randint(1, gap)
         return fmt.format(self.serials[name])
 
-    def flaw(self, source: str, domain: str, key: str, kind: str, name: str, note: str,
-             target: str = "") -> None:
+    def flaw(
+        self, source: str, domain: str, key: str, kind: str, name: str, note: str, target: str = ""
+    ) -> None:
         self.flaws.append(DemoFlaw(source, domain, key, kind, name, note, target))
 
     def email(self, local: str, domain: str) -> str:
@@ -256,9 +289,14 @@ class _Generator:
     def weighted(self, options: Sequence[_T], weights: Sequence[int]) -> _T:
         return self.rng.choices(options, weights=weights)[0]
 
-    def pick(self, pool: Sequence[_T], used: set[str], count: int,
-             entity_of: Callable[[_T], str], cond: Callable[[_T], bool] = lambda _: True,
-             ) -> list[_T]:
+    def pick(
+        self,
+        pool: Sequence[_T],
+        used: set[str],
+        count: int,
+        entity_of: Callable[[_T], str],
+        cond: Callable[[_T], bool] = lambda _: True,
+    ) -> list[_T]:
         """``count`` members of ``pool`` not yet given a hard case, marked as used."""
         candidates = [x for x in pool if entity_of(x) not in used and cond(x)]
         chosen = self.rng.sample(candidates, count)
@@ -280,7 +318,7 @@ class _Generator:
         while True:
             position = self.rng.randrange(1, 9)
             wrong = str((int(npi[position]) + self.rng.randint(1, 9)) % 10)
-            body = npi[:position] + wrong + npi[position + 1:9]
+            body = npi[:position] + wrong + npi[position + 1 : 9]
             if npi_check_digit(body) != int(npi[9]):
                 return body + npi[9]
 
@@ -301,7 +339,7 @@ class _Generator:
         while True:
             position = self.rng.randrange(3, 9)
             wrong = str((int(ssn[position]) + self.rng.randint(1, 9)) % 10)
-            value = ssn[:position] + wrong + ssn[position + 1:]
+            value = ssn[:position] + wrong + ssn[position + 1 :]
             if value[3:5] != "00" and value[5:] != "0000" and value not in self.ssns:
                 return value
 
@@ -348,25 +386,46 @@ class _Generator:
                 self.street_numbers.add((number, street, city))
                 break
         direction = self.rng.choice(list(d.DIRECTIONS)) if self.rng.random() < 0.3 else ""
-        return Address(number, direction, street, street_type, unit_kind, unit, city, state,
-                       self.rng.choice(zips), f"{self.rng.randint(1, 9999):04d}")
+        return Address(
+            number,
+            direction,
+            street,
+            street_type,
+            unit_kind,
+            unit,
+            city,
+            state,
+            self.rng.choice(zips),
+            f"{self.rng.randint(1, 9999):04d}",
+        )
 
     def po_box(self, city: str) -> Address:
         if city in d.CITIES:
             state, zip5 = "TX", self.rng.choice(d.CITIES[city].zips)
         else:
             _, state, zip5, _ = next(c for c in d.OUT_OF_STATE if c[0] == city)
-        return Address("", "", "", "", "", "", city, state, zip5,
-                       f"{self.rng.randint(1, 9999):04d}",
-                       po_box=str(self.rng.randrange(1000, 99999)))
+        return Address(
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            city,
+            state,
+            zip5,
+            f"{self.rng.randint(1, 9999):04d}",
+            po_box=str(self.rng.randrange(1000, 99999)),
+        )
 
     def area_code(self, city: str) -> str:
         if city in d.CITIES:
             return d.CITIES[city].area_code
         return next(c[3] for c in d.OUT_OF_STATE if c[0] == city)
 
-    def person(self, female: bool | None = None, born: tuple[int, int] = (1955, 1992),
-               formal: bool = False) -> _Person:
+    def person(
+        self, female: bool | None = None, born: tuple[int, int] = (1955, 1992), formal: bool = False
+    ) -> _Person:
         if female is None:
             female = self.rng.random() < 0.55
         pool: tuple[str, ...]
@@ -375,12 +434,21 @@ class _Generator:
         else:
             pool = d.MALE_FORMAL if formal else d.MALE_FORMAL + d.MALE_OTHER
         middle = self.rng.choice(d.MIDDLE_NAMES) if self.rng.random() < 0.8 else ""
-        return _Person(self.rng.choice(pool), middle, self.rng.choice(d.SURNAMES), "",
-                       self.birth(*born), female)
+        return _Person(
+            self.rng.choice(pool),
+            middle,
+            self.rng.choice(d.SURNAMES),
+            "",
+            self.birth(*born),
+            female,
+        )
 
     def birth(self, first_year: int, last_year: int) -> date:
-        return date(self.rng.randint(first_year, last_year), self.rng.randint(1, 12),
-                    self.rng.randint(1, 28))
+        return date(
+            self.rng.randint(first_year, last_year),
+            self.rng.randint(1, 12),
+            self.rng.randint(1, 28),
+        )
 
     # --- cost centers -------------------------------------------------------------------------
 
@@ -390,10 +458,19 @@ class _Generator:
             entity = entities[(row.legal_entity, row.code)] = self.entity("cost_center")
             parent = f"CC-{row.legal_entity}-{row.parent}" if row.parent else None
             self.emit(
-                "erp", "cost_center", f"CC-{row.legal_entity}-{row.code}",
-                {"code": row.code, "name": row.name, "legal_entity": row.legal_entity,
-                 "department": row.department, "status": "active" if row.active else "inactive"},
-                entity, {"parent_cost_center": parent}, handle=f"{row.legal_entity}-{row.code}",
+                "erp",
+                "cost_center",
+                f"CC-{row.legal_entity}-{row.code}",
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "legal_entity": row.legal_entity,
+                    "department": row.department,
+                    "status": "active" if row.active else "inactive",
+                },
+                entity,
+                {"parent_cost_center": parent},
+                handle=f"{row.legal_entity}-{row.code}",
             )
 
         # The orthopaedic group still runs its own cost centers after the acquisition.
@@ -410,31 +487,65 @@ class _Generator:
         )
         for code, name, parent_code, entity in clinic_b:
             self.emit(
-                "clinic_b", "cost_center", f"CB-{code}",
-                {"code": code, "name": name, "legal_entity": "HS02",
-                 "department": "ORTHOPEDICS", "status": "ACTIVE"},
-                entity, {"parent_cost_center": f"CB-{parent_code}" if parent_code else None},
+                "clinic_b",
+                "cost_center",
+                f"CB-{code}",
+                {
+                    "code": code,
+                    "name": name,
+                    "legal_entity": "HS02",
+                    "department": "ORTHOPEDICS",
+                    "status": "ACTIVE",
+                },
+                entity,
+                {"parent_cost_center": f"CB-{parent_code}" if parent_code else None},
                 handle=f"HS02-{code}",
             )
         # Reject: a cost center without its required name.
-        self.emit("clinic_b", "cost_center", "CB-7260",
-                  {"code": "7260", "legal_entity": "HS02", "status": "ACTIVE"},
-                  "reject:missing_required")
+        self.emit(
+            "clinic_b",
+            "cost_center",
+            "CB-7260",
+            {"code": "7260", "legal_entity": "HS02", "status": "ACTIVE"},
+            "reject:missing_required",
+        )
 
     # --- locations ----------------------------------------------------------------------------
 
     _CLINIC_A_SITES = {
-        "RFP-MAIN": "Riverside Family Practice", "RFP-NORTH": "Riverside FP North (Pflugerville)",
-        "RFP-CP": "Riverside Cedar Park Clinic", "HCMC": "Hill Country Med Center",
+        "RFP-MAIN": "Riverside Family Practice",
+        "RFP-NORTH": "Riverside FP North (Pflugerville)",
+        "RFP-CP": "Riverside Cedar Park Clinic",
+        "HCMC": "Hill Country Med Center",
     }
     _CLINIC_B_SITES = {
-        "LO-LAKEWAY": "LAKESIDE ORTHO LAKEWAY", "LO-GTWN": "LAKESIDE ORTHO GEORGETOWN",
-        "LO-ASC": "LAKESIDE ASC", "LO-PT": "LAKESIDE PT", "HCMC": "HCMC",
+        "LO-LAKEWAY": "LAKESIDE ORTHO LAKEWAY",
+        "LO-GTWN": "LAKESIDE ORTHO GEORGETOWN",
+        "LO-ASC": "LAKESIDE ASC",
+        "LO-PT": "LAKESIDE PT",
+        "HCMC": "HCMC",
     }
     _BILLING_SITES = (
-        "HCMC", "HCMC-ED", "HCMC-LAB", "HCMC-IMG", "HCMC-OR", "HCRR", "HCRR-ED", "RFP-MAIN",
-        "RFP-NORTH", "RFP-CP", "LO-LAKEWAY", "LO-GTWN", "LO-ASC", "LO-PT", "UC-RR", "UC-KYLE",
-        "LAB-GTWN", "IMG-CP", "RX-RETAIL", "PBO",
+        "HCMC",
+        "HCMC-ED",
+        "HCMC-LAB",
+        "HCMC-IMG",
+        "HCMC-OR",
+        "HCRR",
+        "HCRR-ED",
+        "RFP-MAIN",
+        "RFP-NORTH",
+        "RFP-CP",
+        "LO-LAKEWAY",
+        "LO-GTWN",
+        "LO-ASC",
+        "LO-PT",
+        "UC-RR",
+        "UC-KYLE",
+        "LAB-GTWN",
+        "IMG-CP",
+        "RX-RETAIL",
+        "PBO",
     )
 
     def locations(self) -> None:
@@ -443,18 +554,26 @@ class _Generator:
             if row.parent is not None:
                 # Case: departments share their hospital's street address (another floor).
                 building = self.sites[row.parent].address
-                address = building.with_unit(self.rng.choice(("Floor", "Building")),
-                                             str(self.rng.randint(1, 6)))
+                address = building.with_unit(
+                    self.rng.choice(("Floor", "Building")), str(self.rng.randint(1, 6))
+                )
                 if row.code == "LO-PT":
                     address = building.with_unit("Suite", "110")
             else:
-                unit = ("Suite", str(self.rng.choice((100, 120, 200, 210, 300)))) \
-                    if row.location_type not in ("hospital", "warehouse") else ("", "")
+                unit = (
+                    ("Suite", str(self.rng.choice((100, 120, 200, 210, 300))))
+                    if row.location_type not in ("hospital", "warehouse")
+                    else ("", "")
+                )
                 address = self.address(row.city, *unit)
             ccn = f"450{hospital_number.pop():03d}" if row.ccn else None
             self.sites[row.code] = _Site(
-                row, self.entity("location"), address, self.phone(d.CITIES[row.city].area_code),
-                self.npi(self.rng.choice("12")) if row.npi else None, ccn,
+                row,
+                self.entity("location"),
+                address,
+                self.phone(d.CITIES[row.city].area_code),
+                self.npi(self.rng.choice("12")) if row.npi else None,
+                ccn,
                 self.gln() if row.gln else None,
             )
 
@@ -463,15 +582,26 @@ class _Generator:
             site = self.sites[row.code]
             le, code = row.cost_center
             self.emit(
-                "erp", "location", self.serial("erp-loc", "L{:04d}", (1000, 1100), 7),
-                {"name": row.name, "location_type": row.location_type,
-                 "address": site.address.render("full"), "phone": site.phone.render("dash"),
-                 "npi": site.npi, "ccn": site.ccn, "gln": site.gln,
-                 "parent_organization": d.SYSTEM_NAME if le == "HS01" else d.PHYSICIAN_GROUP},
+                "erp",
+                "location",
+                self.serial("erp-loc", "L{:04d}", (1000, 1100), 7),
+                {
+                    "name": row.name,
+                    "location_type": row.location_type,
+                    "address": site.address.render("full"),
+                    "phone": site.phone.render("dash"),
+                    "npi": site.npi,
+                    "ccn": site.ccn,
+                    "gln": site.gln,
+                    "parent_organization": d.SYSTEM_NAME if le == "HS01" else d.PHYSICIAN_GROUP,
+                },
                 site.entity,
-                {"cost_center": self.key("erp", "cost_center", f"{le}-{code}"),
-                 "parent_location": self.key("erp", "location", row.parent) if row.parent
-                 else None},
+                {
+                    "cost_center": self.key("erp", "cost_center", f"{le}-{code}"),
+                    "parent_location": self.key("erp", "location", row.parent)
+                    if row.parent
+                    else None,
+                },
                 handle=row.code,
             )
 
@@ -481,14 +611,26 @@ class _Generator:
             own = code.startswith("RFP")
             le, cc = site.row.cost_center
             self.emit(
-                "clinic_a", "location", f"RFP-LOC-{number}",
-                {"name": name, "location_type": site.row.location_type,
-                 "address": site.address.render("mixed"), "phone": site.phone.render("paren"),
-                 "npi": site.npi if own else None},
+                "clinic_a",
+                "location",
+                f"RFP-LOC-{number}",
+                {
+                    "name": name,
+                    "location_type": site.row.location_type,
+                    "address": site.address.render("mixed"),
+                    "phone": site.phone.render("paren"),
+                    "npi": site.npi if own else None,
+                },
                 site.entity,
                 # clinic_a keeps no cost centers: it points at the ERP's.
-                {"cost_center": {"source": "erp", "key": self.key("erp", "cost_center",
-                                                                  f"{le}-{cc}")} if own else None},
+                {
+                    "cost_center": {
+                        "source": "erp",
+                        "key": self.key("erp", "cost_center", f"{le}-{cc}"),
+                    }
+                    if own
+                    else None
+                },
                 handle=code,
             )
 
@@ -498,14 +640,23 @@ class _Generator:
             own = code.startswith("LO")
             parent = site.row.parent
             self.emit(
-                "clinic_b", "location", self.serial("cb-loc", "SITE-{:02d}", (1, 5), 3),
-                {"name": name, "location_type": site.row.location_type,
-                 "address": site.address.render("oneline"), "phone": site.phone.render("dots"),
-                 "npi": site.npi if own and self.rng.random() < 0.7 else None},
+                "clinic_b",
+                "location",
+                self.serial("cb-loc", "SITE-{:02d}", (1, 5), 3),
+                {
+                    "name": name,
+                    "location_type": site.row.location_type,
+                    "address": site.address.render("oneline"),
+                    "phone": site.phone.render("dots"),
+                    "npi": site.npi if own and self.rng.random() < 0.7 else None,
+                },
                 site.entity,
-                {"cost_center": self.key("clinic_b", "cost_center", f"{le}-{cc}")
-                 if self.has("clinic_b", "cost_center", f"{le}-{cc}") else None,
-                 "parent_location": self.key("clinic_b", "location", parent) if parent else None},
+                {
+                    "cost_center": self.key("clinic_b", "cost_center", f"{le}-{cc}")
+                    if self.has("clinic_b", "cost_center", f"{le}-{cc}")
+                    else None,
+                    "parent_location": self.key("clinic_b", "location", parent) if parent else None,
+                },
                 handle=code,
             )
 
@@ -514,52 +665,96 @@ class _Generator:
             parent = site.row.parent
             le, cc = site.row.cost_center
             self.emit(
-                "billing", "location", self.serial("bill-loc", "FAC{:03d}", (100, 200), 4),
-                {"name": site.row.billing_name, "location_type": site.row.location_type,
-                 "address": site.address.render("usps"), "phone": site.phone.render("e164"),
-                 "npi": site.npi, "ccn": site.ccn},
+                "billing",
+                "location",
+                self.serial("bill-loc", "FAC{:03d}", (100, 200), 4),
+                {
+                    "name": site.row.billing_name,
+                    "location_type": site.row.location_type,
+                    "address": site.address.render("usps"),
+                    "phone": site.phone.render("e164"),
+                    "npi": site.npi,
+                    "ccn": site.ccn,
+                },
                 site.entity,
-                {"parent_location": self.key("billing", "location", parent)
-                 if parent and self.has("billing", "location", parent) else None,
-                 "cost_center": {"source": "erp",
-                                 "key": self.key("erp", "cost_center", f"{le}-{cc}")}},
+                {
+                    "parent_location": self.key("billing", "location", parent)
+                    if parent and self.has("billing", "location", parent)
+                    else None,
+                    "cost_center": {
+                        "source": "erp",
+                        "key": self.key("erp", "cost_center", f"{le}-{cc}"),
+                    },
+                },
                 handle=code,
             )
         # Case: one system holds the same site twice (re-enrolled campus, same NPI and CCN).
         hcmc = self.sites["HCMC"]
         self.emit(
-            "billing", "location", self.serial("bill-loc", "FAC{:03d}", (100, 200), 4),
-            {"name": "HCMC MAIN CAMPUS", "location_type": "hospital",
-             "address": hcmc.address.render("mixed"), "phone": hcmc.phone.render("dash"),
-             "npi": hcmc.npi, "ccn": hcmc.ccn},
+            "billing",
+            "location",
+            self.serial("bill-loc", "FAC{:03d}", (100, 200), 4),
+            {
+                "name": "HCMC MAIN CAMPUS",
+                "location_type": "hospital",
+                "address": hcmc.address.render("mixed"),
+                "phone": hcmc.phone.render("dash"),
+                "npi": hcmc.npi,
+                "ccn": hcmc.ccn,
+            },
             hcmc.entity,
         )
         # Reject: an address in a state that does not exist.
         leander = self.address("Leander", "Suite", "100")
         bad = leander.render("usps") | {"state": "XX"}
         self.emit(
-            "billing", "location", self.serial("bill-loc", "FAC{:03d}", (100, 200), 4),
-            {"name": "HC URGENT CARE LEANDER", "location_type": "urgent_care", "address": bad,
-             "phone": self.phone("512").render("e164")},
+            "billing",
+            "location",
+            self.serial("bill-loc", "FAC{:03d}", (100, 200), 4),
+            {
+                "name": "HC URGENT CARE LEANDER",
+                "location_type": "urgent_care",
+                "address": bad,
+                "phone": self.phone("512").render("e164"),
+            },
             "reject:invalid_state",
         )
 
     # --- suppliers ----------------------------------------------------------------------------
 
     def suppliers(self) -> None:
-        no_ein_in_supply = {row.code for row in self.rng.sample(
-            [r for r in d.SUPPLIERS if r.supply and r.code not in ("ACME", "PREMIER-S",
-                                                                   "PREMIER-M")], 3)}
+        no_ein_in_supply = {
+            row.code
+            for row in self.rng.sample(
+                [
+                    r
+                    for r in d.SUPPLIERS
+                    if r.supply and r.code not in ("ACME", "PREMIER-S", "PREMIER-M")
+                ],
+                3,
+            )
+        }
         for row in d.SUPPLIERS:
             entity = self.entity("supplier")
             ein = self.ein()
             duns = self.digits(9) if self.rng.random() < 0.7 else None
             gln = self.gln() if self.rng.random() < 0.25 else None
-            uei = ("".join(self.rng.choice(_UEI_CHARS[:-10]) for _ in range(1))
-                   + "".join(self.rng.choice(_UEI_CHARS) for _ in range(11))) \
-                if self.rng.random() < 0.2 else None
-            head_office = self.address(row.city, *(("Suite", str(self.rng.randint(100, 400)))
-                                                   if self.rng.random() < 0.4 else ("", "")))
+            uei = (
+                (
+                    "".join(self.rng.choice(_UEI_CHARS[:-10]) for _ in range(1))
+                    + "".join(self.rng.choice(_UEI_CHARS) for _ in range(11))
+                )
+                if self.rng.random() < 0.2
+                else None
+            )
+            head_office = self.address(
+                row.city,
+                *(
+                    ("Suite", str(self.rng.randint(100, 400)))
+                    if self.rng.random() < 0.4
+                    else ("", "")
+                ),
+            )
             phone = self.phone(self.area_code(row.city))
             slug = re.sub(r"[^a-z]", "", "".join(row.legal_name.lower().split()[:2]))
             mailbox = self.rng.choice(("ar", "orders", "sales", "customerservice"))
@@ -578,78 +773,147 @@ class _Generator:
                     # the second time with its DBA.
                     for index, remit in enumerate(remits):
                         self.emit(
-                            "erp", "supplier", self.serial("vendor", "V{:05d}", (10001, 10100), 40),
-                            {"legal_name": row.legal_name,
-                             "dba_name": row.dba_name if index else None,
-                             "ein": render_ein(ein, dashed=True), "duns": duns,
-                             "remit_to_addresses": [remit.render("full")],
-                             "order_from_addresses": [head_office.render("full")],
-                             "phone": phone.render("dash"), "email": email},
-                            entity, handle=row.code if index == 0 else f"{row.code}#{index}",
+                            "erp",
+                            "supplier",
+                            self.serial("vendor", "V{:05d}", (10001, 10100), 40),
+                            {
+                                "legal_name": row.legal_name,
+                                "dba_name": row.dba_name if index else None,
+                                "ein": render_ein(ein, dashed=True),
+                                "duns": duns,
+                                "remit_to_addresses": [remit.render("full")],
+                                "order_from_addresses": [head_office.render("full")],
+                                "phone": phone.render("dash"),
+                                "email": email,
+                            },
+                            entity,
+                            handle=row.code if index == 0 else f"{row.code}#{index}",
                         )
                 else:
                     self.emit(
-                        "erp", "supplier", self.serial("vendor", "V{:05d}", (10001, 10100), 40),
-                        {"legal_name": row.legal_name, "dba_name": row.dba_name,
-                         "ein": render_ein(ein, dashed=True), "duns": duns, "uei": uei,
-                         "remit_to_addresses": [r.render("full") for r in remits],
-                         "order_from_addresses": [head_office.render("full")],
-                         "phone": phone.render("dash"), "email": email},
-                        entity, handle=row.code,
+                        "erp",
+                        "supplier",
+                        self.serial("vendor", "V{:05d}", (10001, 10100), 40),
+                        {
+                            "legal_name": row.legal_name,
+                            "dba_name": row.dba_name,
+                            "ein": render_ein(ein, dashed=True),
+                            "duns": duns,
+                            "uei": uei,
+                            "remit_to_addresses": [r.render("full") for r in remits],
+                            "order_from_addresses": [head_office.render("full")],
+                            "phone": phone.render("dash"),
+                            "email": email,
+                        },
+                        entity,
+                        handle=row.code,
                     )
             if row.supply:
                 # Case: "Acme Medical Supply, Inc." vs "ACME MED SUPPLY INC": name variants.
                 # Case: supplier without its EIN in one system.
                 self.emit(
-                    "supply", "supplier", self.serial("sup", "SUP-{:04d}", (100, 400), 25),
-                    {"legal_name": row.short_name,
-                     "ein": None if row.code in no_ein_in_supply else render_ein(ein, False),
-                     "gln": gln, "order_from_addresses": [head_office.render("usps")],
-                     "remit_to_addresses": [remits[0].render("usps")]
-                     if self.rng.random() < 0.5 else None,
-                     "phone": phone.render("plain")},
-                    entity, handle=row.code,
+                    "supply",
+                    "supplier",
+                    self.serial("sup", "SUP-{:04d}", (100, 400), 25),
+                    {
+                        "legal_name": row.short_name,
+                        "ein": None if row.code in no_ein_in_supply else render_ein(ein, False),
+                        "gln": gln,
+                        "order_from_addresses": [head_office.render("usps")],
+                        "remit_to_addresses": [remits[0].render("usps")]
+                        if self.rng.random() < 0.5
+                        else None,
+                        "phone": phone.render("plain"),
+                    },
+                    entity,
+                    handle=row.code,
                 )
                 if row.code == "ACME" and row.dba_name:
                     # Case: the same supplier keyed under its DBA, without an EIN.
                     branch = self.address("San Antonio")
                     self.emit(
-                        "supply", "supplier", self.serial("sup", "SUP-{:04d}", (100, 400), 25),
-                        {"legal_name": row.dba_name,
-                         "order_from_addresses": [branch.render("usps")],
-                         "phone": self.phone("210").render("plain")},
-                        entity, handle=f"{row.code}#dba",
+                        "supply",
+                        "supplier",
+                        self.serial("sup", "SUP-{:04d}", (100, 400), 25),
+                        {
+                            "legal_name": row.dba_name,
+                            "order_from_addresses": [branch.render("usps")],
+                            "phone": self.phone("210").render("plain"),
+                        },
+                        entity,
+                        handle=f"{row.code}#dba",
                     )
 
     # --- payers -------------------------------------------------------------------------------
 
-    _CLINIC_A_PAYERS = ("MCR", "MCD", "BCBS", "BCBS-HMO", "AETNA", "UHC", "CIGNA", "HUMANA",
-                        "HUMANA-MA", "SUPERIOR", "SWHP", "TRICARE", "SELF")
-    _CLINIC_B_PAYERS = ("MCR", "MCD", "BCBS", "BCBS-MA", "AETNA", "AETNA-MA", "UHC", "UHC-CP",
-                        "CIGNA", "HUMANA", "TXMUTUAL", "TRICARE", "AMERIGROUP", "SELF")
+    _CLINIC_A_PAYERS = (
+        "MCR",
+        "MCD",
+        "BCBS",
+        "BCBS-HMO",
+        "AETNA",
+        "UHC",
+        "CIGNA",
+        "HUMANA",
+        "HUMANA-MA",
+        "SUPERIOR",
+        "SWHP",
+        "TRICARE",
+        "SELF",
+    )
+    _CLINIC_B_PAYERS = (
+        "MCR",
+        "MCD",
+        "BCBS",
+        "BCBS-MA",
+        "AETNA",
+        "AETNA-MA",
+        "UHC",
+        "UHC-CP",
+        "CIGNA",
+        "HUMANA",
+        "TXMUTUAL",
+        "TRICARE",
+        "AMERIGROUP",
+        "SELF",
+    )
 
     def payers(self) -> None:
         world: dict[str, tuple[str, Address, Phone]] = {}
         for row in d.PAYERS:
-            world[row.code] = (self.entity("payer"), self.po_box(row.city),
-                               self.phone(self.rng.choice(_TOLL_FREE)))
+            world[row.code] = (
+                self.entity("payer"),
+                self.po_box(row.city),
+                self.phone(self.rng.choice(_TOLL_FREE)),
+            )
         # Case: payer names spelled three ways ("Blue Cross Blue Shield of Texas" / "BCBS TX"),
         # clearinghouse payer IDs and NAIC codes only where a system bothers to keep them.
         for row in d.PAYERS:
             entity, address, phone = world[row.code]
             self.emit(
-                "billing", "payer", self.serial("bill-pay", "PYR{:04d}", (1000, 1300), 9),
-                {"name": row.name, "payer_type": row.payer_type,
-                 "address": address.render("usps"), "phone": phone.render("e164"),
-                 "payer_id": row.payer_id, "naic_code": row.naic},
+                "billing",
+                "payer",
+                self.serial("bill-pay", "PYR{:04d}", (1000, 1300), 9),
+                {
+                    "name": row.name,
+                    "payer_type": row.payer_type,
+                    "address": address.render("usps"),
+                    "phone": phone.render("e164"),
+                    "payer_id": row.payer_id,
+                    "naic_code": row.naic,
+                },
                 entity,
                 {"parent_payer": self.key("billing", "payer", row.parent) if row.parent else None},
                 handle=row.code,
             )
         # Reject: a payer type the catalog does not know.
-        self.emit("billing", "payer", self.serial("bill-pay", "PYR{:04d}", (1000, 1300), 9),
-                  {"name": "Lone Star Preferred HMO", "payer_type": "hmo",
-                   "payer_id": "LSPH1"}, "reject:unknown_enum")
+        self.emit(
+            "billing",
+            "payer",
+            self.serial("bill-pay", "PYR{:04d}", (1000, 1300), 9),
+            {"name": "Lone Star Preferred HMO", "payer_type": "hmo", "payer_id": "LSPH1"},
+            "reject:unknown_enum",
+        )
 
         rows = {row.code: row for row in d.PAYERS}
         clinics: tuple[tuple[str, tuple[str, ...], AddressStyle, PhoneStyle, int], ...] = (
@@ -661,34 +925,54 @@ class _Generator:
                 row = rows[code]
                 entity, address, phone = world[code]
                 keep_id = self.rng.random() < (0.75 if system == "clinic_a" else 0.6)
-                key = (self.serial("a-pay", "INS{:03d}", (1, 20), 3) if system == "clinic_a"
-                       else self.serial("b-pay", "{:d}", (200, 220), 5))
-                parent = row.parent if row.parent and self.has(system, "payer", row.parent) \
-                    else None
+                key = (
+                    self.serial("a-pay", "INS{:03d}", (1, 20), 3)
+                    if system == "clinic_a"
+                    else self.serial("b-pay", "{:d}", (200, 220), 5)
+                )
+                parent = (
+                    row.parent if row.parent and self.has(system, "payer", row.parent) else None
+                )
                 self.emit(
-                    system, "payer", key,
-                    {"name": row.variants[variant], "payer_type": row.payer_type,
-                     "address": address.render(style) if self.rng.random() < 0.7 else None,
-                     "phone": phone.render(phone_style),
-                     "payer_id": row.payer_id if keep_id else None},
+                    system,
+                    "payer",
+                    key,
+                    {
+                        "name": row.variants[variant],
+                        "payer_type": row.payer_type,
+                        "address": address.render(style) if self.rng.random() < 0.7 else None,
+                        "phone": phone.render(phone_style),
+                        "payer_id": row.payer_id if keep_id else None,
+                    },
                     entity,
                     {"parent_payer": self.key(system, "payer", parent) if parent else None},
                     handle=code,
                 )
         # Case: the clinic keyed one payer twice, the second time under its product name.
         entity, _, phone = world["BCBS"]
-        self.emit("clinic_b", "payer", self.serial("b-pay", "{:d}", (200, 220), 5),
-                  {"name": "BLUE CROSS TX PPO", "payer_type": "commercial",
-                   "phone": phone.render("dash")}, entity)
+        self.emit(
+            "clinic_b",
+            "payer",
+            self.serial("b-pay", "{:d}", (200, 220), 5),
+            {
+                "name": "BLUE CROSS TX PPO",
+                "payer_type": "commercial",
+                "phone": phone.render("dash"),
+            },
+            entity,
+        )
 
     # --- items --------------------------------------------------------------------------------
 
     def items(self) -> None:
         # GS1 company prefixes: US makers get UPC-compatible ones (GTIN-12 starting 0, 6, 7 or
         # 8, never the restricted 2 or 4); Ansell a non-US one, so only a GTIN-13 form exists.
-        prefixes = {code: "95" + self.digits(5) if code == "ANSELL"
-                    else "0" + self.rng.choice("0678") + self.digits(5)
-                    for code in d.MANUFACTURERS}
+        prefixes = {
+            code: "95" + self.digits(5)
+            if code == "ANSELL"
+            else "0" + self.rng.choice("0678") + self.digits(5)
+            for code in d.MANUFACTURERS
+        }
         refs = self.rng.sample(range(10000, 99999), len(d.PRODUCTS))
         # (product, level index, entity, GTIN-14)
         world: list[tuple[d.Product, int, str, str]] = []
@@ -697,8 +981,9 @@ class _Generator:
             # GTINs, even though they share a description and a part number.
             for index, _level in enumerate(product.levels):
                 body = f"{index}{prefixes[product.manufacturer]}{ref:05d}"
-                world.append((product, index, self.entity("item"),
-                              body + str(gs1_check_digit(body))))
+                world.append(
+                    (product, index, self.entity("item"), body + str(gs1_check_digit(body)))
+                )
 
         in_erp: list[tuple[d.Product, int, str, str]] = []
         in_supply: list[tuple[d.Product, int, str, str]] = []
@@ -712,63 +997,102 @@ class _Generator:
         for product, index, entity, gtin in in_erp:
             level = product.levels[index]
             self.emit(
-                "erp", "item", self.serial("erp-item", "{:06d}", (100000, 120000), 60),
-                {"description": product.erp_description,
-                 "manufacturer": d.MANUFACTURERS[product.manufacturer][1],
-                 "manufacturer_part_number": product.part_number,
-                 "unit_of_measure": level.unit_of_measure, "packaging": level.erp_packaging,
-                 "chargeable": "Y" if product.chargeable else "N",
-                 "hcpcs": product.hcpcs if product.chargeable else None,
-                 "gtin": gtin if self.rng.random() < 0.9 else None,
-                 "unspsc": product.unspsc if self.rng.random() < 0.85 else None},
-                entity, {"supplier": self.item_supplier("erp", product)},
+                "erp",
+                "item",
+                self.serial("erp-item", "{:06d}", (100000, 120000), 60),
+                {
+                    "description": product.erp_description,
+                    "manufacturer": d.MANUFACTURERS[product.manufacturer][1],
+                    "manufacturer_part_number": product.part_number,
+                    "unit_of_measure": level.unit_of_measure,
+                    "packaging": level.erp_packaging,
+                    "chargeable": "Y" if product.chargeable else "N",
+                    "hcpcs": product.hcpcs if product.chargeable else None,
+                    "gtin": gtin if self.rng.random() < 0.9 else None,
+                    "unspsc": product.unspsc if self.rng.random() < 0.85 else None,
+                },
+                entity,
+                {"supplier": self.item_supplier("erp", product)},
             )
         # Reject: a chargeable flag that is not a boolean.
         product = self.rng.choice(d.PRODUCTS)
-        self.emit("erp", "item", self.serial("erp-item", "{:06d}", (100000, 120000), 60),
-                  {"description": product.erp_description,
-                   "unit_of_measure": product.levels[0].unit_of_measure, "chargeable": "maybe"},
-                  "reject:invalid_bool")
+        self.emit(
+            "erp",
+            "item",
+            self.serial("erp-item", "{:06d}", (100000, 120000), 60),
+            {
+                "description": product.erp_description,
+                "unit_of_measure": product.levels[0].unit_of_measure,
+                "chargeable": "maybe",
+            },
+            "reject:invalid_bool",
+        )
 
-        bases = [item for item in in_supply
-                 if item[1] == 0 and not prefixes[item[0].manufacturer].startswith("9")]
+        bases = [
+            item
+            for item in in_supply
+            if item[1] == 0 and not prefixes[item[0].manufacturer].startswith("9")
+        ]
         twice = self.rng.sample(bases, 2)
         bad_gtin = self.rng.choice([item for item in in_supply if item not in twice])
-        dangling = self.rng.choice([item for item in in_supply
-                                    if item not in twice and item is not bad_gtin])
+        dangling = self.rng.choice(
+            [item for item in in_supply if item not in twice and item is not bad_gtin]
+        )
         for item in in_supply:
             product, index, entity, gtin = item
             # Case: GTIN-12 (UPC) form in the supply system, GTIN-14 in the ERP.
-            short = gtin[2:] if gtin.startswith("00") else gtin[1:] if gtin.startswith("0") \
-                else gtin
+            short = (
+                gtin[2:] if gtin.startswith("00") else gtin[1:] if gtin.startswith("0") else gtin
+            )
             sent = short if index == 0 else gtin
             key = self.serial("sku", "SKU-{:05d}", (20000, 30000), 30)
             if item is bad_gtin:
                 # Case: GTIN with a bad check digit (still sent; the hub flags it).
                 sent = sent[:-1] + str((int(sent[-1]) + self.rng.randint(1, 9)) % 10)
-                self.flaw("supply", "item", key, "bad_check_digit", "gtin",
-                          "last GTIN digit keyed wrong")
+                self.flaw(
+                    "supply", "item", key, "bad_check_digit", "gtin", "last GTIN digit keyed wrong"
+                )
             supplier: Any = self.item_supplier("supply", product)
             if item is dangling:
                 # Dangling reference 1 of 2: a supplier key the supply system never sent.
                 supplier = _DANGLING_SUPPLIER
-                self.flaw("supply", "item", key, "dangling_reference", "supplier",
-                          "supplier record was deleted in the source", _DANGLING_SUPPLIER)
-            self.emit("supply", "item", key, self.supply_item(product, index, sent), entity,
-                      {"supplier": supplier})
+                self.flaw(
+                    "supply",
+                    "item",
+                    key,
+                    "dangling_reference",
+                    "supplier",
+                    "supplier record was deleted in the source",
+                    _DANGLING_SUPPLIER,
+                )
+            self.emit(
+                "supply",
+                "item",
+                key,
+                self.supply_item(product, index, sent),
+                entity,
+                {"supplier": supplier},
+            )
             if item in twice:
                 # Case: the same GTIN sent again in its GTIN-14 form, under another SKU.
                 self.emit(
-                    "supply", "item", self.serial("sku", "SKU-{:05d}", (20000, 30000), 30),
-                    self.supply_item(product, index, gtin) | {
-                        "description": product.erp_description.replace(" ", ",")},
-                    entity, {"supplier": self.item_supplier("supply", product)},
+                    "supply",
+                    "item",
+                    self.serial("sku", "SKU-{:05d}", (20000, 30000), 30),
+                    self.supply_item(product, index, gtin)
+                    | {"description": product.erp_description.replace(" ", ",")},
+                    entity,
+                    {"supplier": self.item_supplier("supply", product)},
                 )
         # Reject: a unit of measure that is not one of the catalog's choices.
         product = self.rng.choice(d.PRODUCTS)
-        self.emit("supply", "item", self.serial("sku", "SKU-{:05d}", (20000, 30000), 30),
-                  {"description": product.supply_description, "unit_of_measure": "BOXES"},
-                  "reject:unknown_enum")
+        self.emit(
+            "supply",
+            "item",
+            self.serial("sku", "SKU-{:05d}", (20000, 30000), 30),
+            {"description": product.supply_description, "unit_of_measure": "BOXES"},
+            "reject:unknown_enum",
+        )
 
     def supply_item(self, product: d.Product, index: int, gtin: str) -> dict[str, Any]:
         level = product.levels[index]
@@ -800,9 +1124,11 @@ class _Generator:
 
     def build_providers(self) -> None:
         roster: list[_Provider] = []
-        for home, count, specialties in (("clinic_a", 38, d.CLINIC_A_SPECIALTIES),
-                                         ("clinic_b", 24, d.CLINIC_B_SPECIALTIES),
-                                         ("hospital", 28, d.HOSPITAL_SPECIALTIES)):
+        for home, count, specialties in (
+            ("clinic_a", 38, d.CLINIC_A_SPECIALTIES),
+            ("clinic_b", 24, d.CLINIC_B_SPECIALTIES),
+            ("hospital", 28, d.HOSPITAL_SPECIALTIES),
+        ):
             for _ in range(count):
                 roster.append(self.new_provider(home, specialties))
         self.providers = roster
@@ -811,8 +1137,9 @@ class _Generator:
         hospital = [p for p in roster if p.home == "hospital"]
         used: set[str] = set()
 
-        def pick(pool: list[_Provider], count: int,
-                 cond: Callable[[_Provider], bool] = lambda _: True) -> list[_Provider]:
+        def pick(
+            pool: list[_Provider], count: int, cond: Callable[[_Provider], bool] = lambda _: True
+        ) -> list[_Provider]:
             return self.pick(pool, used, count, lambda p: p.entity, cond)
 
         def billed(p: _Provider) -> bool:
@@ -839,8 +1166,9 @@ class _Generator:
             for p in (x, y):
                 p.person.first, p.person.last = first, last
                 bill(p)
-            y.person.middle = self.rng.choice([m for m in d.MIDDLE_NAMES
-                                               if m[0] != x.person.middle[:1]])
+            y.person.middle = self.rng.choice(
+                [m for m in d.MIDDLE_NAMES if m[0] != x.person.middle[:1]]
+            )
 
         def move(p: _Provider, site: str) -> None:
             p.sites[0] = site
@@ -864,8 +1192,9 @@ class _Generator:
         for pool, site, dropped in ((clinic_a, "RFP-MAIN", 1), (clinic_b, "LO-LAKEWAY", 0)):
             pair = pick(pool, 2, physician)
             father = self.person(female=False)
-            for p, suffix, born in zip(pair, ("SR", "JR"), ((1946, 1955), (1978, 1987)),
-                                       strict=True):
+            for p, suffix, born in zip(
+                pair, ("SR", "JR"), ((1946, 1955), (1978, 1987)), strict=True
+            ):
                 p.person = replace(father, suffix=suffix, birth=self.birth(*born))
                 move(p, site)
                 bill(p)
@@ -890,8 +1219,7 @@ class _Generator:
             p.person.female = True
             p.person.first = self.rng.choice(d.FEMALE_OTHER)
             p.last_by_system[p.home] = p.person.last
-            p.person.last = self.rng.choice(
-                [s for s in d.MARRIED_SURNAMES if s != p.person.last])
+            p.person.last = self.rng.choice([s for s in d.MARRIED_SURNAMES if s != p.person.last])
 
         # Case: a mistyped NPI that fails its check digit (one in billing, one in clinic_a).
         [p] = pick(clinic_a, 1, billed)
@@ -906,8 +1234,11 @@ class _Generator:
         # Case: the acquired orthopaedic clinic never captured NPIs for about a third of its
         # clinicians, and Riverside is missing a few for new hires.
         for p in roster:
-            if "clinic_b" in p.systems and "clinic_b" not in p.npi_by_system \
-                    and self.rng.random() < 0.35:
+            if (
+                "clinic_b" in p.systems
+                and "clinic_b" not in p.npi_by_system
+                and self.rng.random() < 0.35
+            ):
                 p.npi_by_system["clinic_b"] = None
         for p in pick(clinic_a, 2):
             p.npi_by_system["clinic_a"] = None
@@ -915,8 +1246,12 @@ class _Generator:
         for p in roster:  # licences and DEA numbers follow the final legal name
             p.licenses = [("TX", self.license_number(p.credentials))]
             if self.rng.random() < 0.15:
-                p.licenses.append((self.rng.choice(d.NEIGHBOUR_STATES),
-                                   self.rng.choice("ABCDEFGH") + self.digits(5)))
+                p.licenses.append(
+                    (
+                        self.rng.choice(d.NEIGHBOUR_STATES),
+                        self.rng.choice("ABCDEFGH") + self.digits(5),
+                    )
+                )
             p.dea = self.dea(p.credentials, p.last_by_system.get(p.home, p.person.last))
 
     def new_provider(self, home: str, specialties: Sequence[d.Specialty]) -> _Provider:
@@ -929,16 +1264,26 @@ class _Generator:
         systems = {"clinic_a": ["clinic_a"], "clinic_b": ["clinic_b"], "hospital": []}[home]
         if home == "hospital" or self.rng.random() < 0.8:
             systems = [*systems, "billing"]
-        return _Provider(self.entity("provider"), self.person(), home, specialty, credentials,
-                         self.npi("1"), sites, phone, systems)
+        return _Provider(
+            self.entity("provider"),
+            self.person(),
+            home,
+            specialty,
+            credentials,
+            self.npi("1"),
+            sites,
+            phone,
+            systems,
+        )
 
     def provider_sites(self, home: str, specialty: d.Specialty) -> list[str]:
         rng = self.rng
         if home == "clinic_a":
             sites = [self.weighted(("RFP-MAIN", "RFP-NORTH", "RFP-CP"), (60, 25, 15))]
             if rng.random() < 0.2:
-                sites.append(rng.choice([s for s in ("RFP-MAIN", "RFP-NORTH", "RFP-CP")
-                                         if s != sites[0]]))
+                sites.append(
+                    rng.choice([s for s in ("RFP-MAIN", "RFP-NORTH", "RFP-CP") if s != sites[0]])
+                )
         elif home == "clinic_b":
             if specialty.taxonomy == "225100000X":
                 return ["LO-PT"]
@@ -947,12 +1292,21 @@ class _Generator:
                 sites.append("LO-ASC")
         else:
             by_specialty = {
-                "Hospitalist": ("HCMC", "HCRR"), "Emergency Medicine": ("HCMC-ED", "HCRR-ED"),
+                "Hospitalist": ("HCMC", "HCRR"),
+                "Emergency Medicine": ("HCMC-ED", "HCRR-ED"),
                 "Diagnostic Radiology": ("HCMC-IMG", "IMG-CP"),
             }
-            return [rng.choice(by_specialty.get(specialty.name, ("HCMC-OR",)
-                    if specialty.name in ("Anesthesiology", "General Surgery",
-                                          "Nurse Anesthetist") else ("HCMC",)))]
+            return [
+                rng.choice(
+                    by_specialty.get(
+                        specialty.name,
+                        ("HCMC-OR",)
+                        if specialty.name
+                        in ("Anesthesiology", "General Surgery", "Nurse Anesthetist")
+                        else ("HCMC",),
+                    )
+                )
+            ]
         if specialty.credentials[0][0] in ("MD", "DO") and rng.random() < 0.3:
             sites.append("HCMC")
         return sites
@@ -975,25 +1329,46 @@ class _Generator:
                 self.emit_provider(system, p)
                 if system == "billing" and p.billing_duplicate:
                     key = self.serial("bill-prv", "PRV{:05d}", (20000, 30000), 90)
-                    self.emit("billing", "provider", key,
-                              {"name": f"{p.person.first} {p.person.last}",
-                               "credentials": list(p.credentials), "npi": p.npi,
-                               "specialty": p.specialty.name.upper()}, p.entity)
+                    self.emit(
+                        "billing",
+                        "provider",
+                        key,
+                        {
+                            "name": f"{p.person.first} {p.person.last}",
+                            "credentials": list(p.credentials),
+                            "npi": p.npi,
+                            "specialty": p.specialty.name.upper(),
+                        },
+                        p.entity,
+                    )
             if system == "clinic_a":
                 # Reject: a provider with neither a last name nor a whole name.
-                self.emit("clinic_a", "provider",
-                          self.serial("a-prv", "P{:04d}", (100, 200), 6),
-                          {"first_name": "Jordan", "specialty": "FAMILY MED",
-                           "phone": self.sites["RFP-MAIN"].phone.render("paren")},
-                          "reject:missing_name")
+                self.emit(
+                    "clinic_a",
+                    "provider",
+                    self.serial("a-prv", "P{:04d}", (100, 200), 6),
+                    {
+                        "first_name": "Jordan",
+                        "specialty": "FAMILY MED",
+                        "phone": self.sites["RFP-MAIN"].phone.render("paren"),
+                    },
+                    "reject:missing_name",
+                )
             if system == "billing":
                 # Reject: an attribute the provider domain does not have.
                 p = self.rng.choice(roster)
-                self.emit("billing", "provider",
-                          self.serial("bill-prv", "PRV{:05d}", (20000, 30000), 90),
-                          {"name": "Casey R. Morgan, NP", "npi": self.npi("1"),
-                           "favourite_color": "teal", "phone": p.phone.render("e164")},
-                          "reject:unknown_attribute")
+                self.emit(
+                    "billing",
+                    "provider",
+                    self.serial("bill-prv", "PRV{:05d}", (20000, 30000), 90),
+                    {
+                        "name": "Casey R. Morgan, NP",
+                        "npi": self.npi("1"),
+                        "favourite_color": "teal",
+                        "phone": p.phone.render("e164"),
+                    },
+                    "reject:unknown_attribute",
+                )
 
     def emit_provider(self, system: str, p: _Provider) -> None:
         rng = self.rng
@@ -1003,15 +1378,17 @@ class _Generator:
         suffix = "" if system in p.drop_suffix else p.person.suffix
         npi = p.npi_by_system.get(system, p.npi)
         credentials = tuple(spell_credential(c, rng) for c in p.credentials)
-        sites = [self.key(system, "location", s) for s in p.sites
-                 if self.has(system, "location", s)]
+        sites = [
+            self.key(system, "location", s) for s in p.sites if self.has(system, "location", s)
+        ]
         local = re.sub(r"[^a-z]", "", f"{first[0]}{last}".lower())
         if system == "clinic_a":
             key = self.serial("a-prv", "P{:04d}", (100, 200), 6)
             attributes: dict[str, Any] = {
                 # Case: "LAST, FIRST M" with the credentials glued on ("SMITH, JOHN A MD").
                 "name": name_last_first(first, middle, last, suffix, credentials),
-                "npi": npi, "specialty": p.specialty.short,
+                "npi": npi,
+                "specialty": p.specialty.short,
                 "phone": p.phone.render("paren"),
                 "birth_date": render_date(p.person.birth, "us"),
                 "licenses": [{"state": s, "number": n} for s, n in p.licenses[:1]],
@@ -1021,12 +1398,14 @@ class _Generator:
         elif system == "clinic_b":
             key = self.serial("b-prv", "{:d}", (10200, 10400), 7)
             attributes = {
-                "first_name": first, "middle_name": middle, "last_name": last,
+                "first_name": first,
+                "middle_name": middle,
+                "last_name": last,
                 "name_suffix": {"SR": "Sr.", "JR": "Jr."}.get(suffix, suffix),
                 # "M.D., FACS" as one string, or a list.
-                "credentials": ", ".join(credentials) if rng.random() < 0.5
-                else list(credentials),
-                "npi": npi, "specialty": p.specialty.name,
+                "credentials": ", ".join(credentials) if rng.random() < 0.5 else list(credentials),
+                "npi": npi,
+                "specialty": p.specialty.name,
                 "phone": p.phone.render("dots"),
                 "birth_date": render_date(p.person.birth, "iso"),
                 "email": re.sub(r"[^a-z.@]", "", f"{first}.{last}@".lower())
@@ -1038,14 +1417,17 @@ class _Generator:
             attributes = {
                 # "First M. Last, MD" the way credentialing writes it.
                 "name": name_natural(first, middle, last, suffix, credentials),
-                "npi": npi, "taxonomy_codes": [p.specialty.taxonomy],
-                "specialty": p.specialty.name, "phone": p.phone.render("e164"),
+                "npi": npi,
+                "taxonomy_codes": [p.specialty.taxonomy],
+                "specialty": p.specialty.name,
+                "phone": p.phone.render("e164"),
                 "licenses": [{"state": s, "number": n} for s, n in p.licenses],
                 "dea_number": p.dea,
             }
         if npi is not None and npi != p.npi:
-            self.flaw(system, "provider", key, "bad_check_digit", "npi",
-                      "one NPI digit keyed wrong")
+            self.flaw(
+                system, "provider", key, "bad_check_digit", "npi", "one NPI digit keyed wrong"
+            )
         self.emit(system, "provider", key, attributes, p.entity, {"practice_locations": sites})
 
     # --- employees ----------------------------------------------------------------------------
@@ -1054,49 +1436,114 @@ class _Generator:
         rng = self.rng
         staff: list[_Employee] = []
 
-        def hire(person: _Person, job: str, legal_entity: str, cost_center: str, site: str,
-                 home: str, provider: str | None = None) -> _Employee:
+        def hire(
+            person: _Person,
+            job: str,
+            legal_entity: str,
+            cost_center: str,
+            site: str,
+            home: str,
+            provider: str | None = None,
+        ) -> _Employee:
             # Clinic staff were hired by the clinic before it was acquired.
             last_year = _ACQUIRED[home].year - 1 if home in _ACQUIRED else 2024
             first_year = min(max(person.birth.year + 20, 1995), last_year)
-            hired = date(rng.randint(first_year, last_year), rng.randint(1, 12),
-                         rng.randint(1, 28))
-            return _Employee(self.entity("employee"), person, job, legal_entity, cost_center,
-                             site, hired, self.ssn(), home, [home], provider)
+            hired = date(rng.randint(first_year, last_year), rng.randint(1, 12), rng.randint(1, 28))
+            return _Employee(
+                self.entity("employee"),
+                person,
+                job,
+                legal_entity,
+                cost_center,
+                site,
+                hired,
+                self.ssn(),
+                home,
+                [home],
+                provider,
+            )
 
         for _ in range(72):
             job = self.weighted(d.HOSPITAL_JOBS, [j.weight for j in d.HOSPITAL_JOBS])
-            staff.append(hire(self.person(born=(1960, 2002)), job.title, "HS01", job.cost_center,
-                              job.site, "erp"))
+            staff.append(
+                hire(
+                    self.person(born=(1960, 2002)),
+                    job.title,
+                    "HS01",
+                    job.cost_center,
+                    job.site,
+                    "erp",
+                )
+            )
         # Case: providers who are also employees (same person, a different domain).
-        hospital_cc = {"HCMC": "2100", "HCRR": "2100", "HCMC-ED": "2300", "HCRR-ED": "2300",
-                       "HCMC-OR": "3400", "HCMC-IMG": "3200", "IMG-CP": "3200"}
+        hospital_cc = {
+            "HCMC": "2100",
+            "HCRR": "2100",
+            "HCMC-ED": "2300",
+            "HCRR-ED": "2300",
+            "HCMC-OR": "3400",
+            "HCMC-IMG": "3200",
+            "IMG-CP": "3200",
+        }
         employed = [p for p in self.providers if p.home == "hospital"]
         for p in rng.sample(employed, 8):
-            staff.append(hire(replace(p.person), d.PROVIDER_JOB_TITLES[p.credentials[0]],
-                              "HS01", hospital_cc[p.sites[0]], p.sites[0], "erp", p.entity))
+            staff.append(
+                hire(
+                    replace(p.person),
+                    d.PROVIDER_JOB_TITLES[p.credentials[0]],
+                    "HS01",
+                    hospital_cc[p.sites[0]],
+                    p.sites[0],
+                    "erp",
+                    p.entity,
+                )
+            )
         for home, jobs, count, site_cc in (
-            ("clinic_a", d.CLINIC_A_JOBS, 18, {"RFP-MAIN": "7100", "RFP-NORTH": "7110",
-                                              "RFP-CP": "7120"}),
-            ("clinic_b", d.CLINIC_B_JOBS, 14, {"LO-LAKEWAY": "7210", "LO-GTWN": "7220",
-                                              "LO-PT": "7240"}),
+            (
+                "clinic_a",
+                d.CLINIC_A_JOBS,
+                18,
+                {"RFP-MAIN": "7100", "RFP-NORTH": "7110", "RFP-CP": "7120"},
+            ),
+            (
+                "clinic_b",
+                d.CLINIC_B_JOBS,
+                14,
+                {"LO-LAKEWAY": "7210", "LO-GTWN": "7220", "LO-PT": "7240"},
+            ),
         ):
             for _ in range(count):
                 job = self.weighted(jobs, [j.weight for j in jobs])
-                staff.append(hire(self.person(born=(1965, 2003)), job.title, "HS02",
-                                  job.cost_center, job.site, home))
+                staff.append(
+                    hire(
+                        self.person(born=(1965, 2003)),
+                        job.title,
+                        "HS02",
+                        job.cost_center,
+                        job.site,
+                        home,
+                    )
+                )
             clinicians = [p for p in self.providers if p.home == home]
             for p in rng.sample(clinicians, 12 if home == "clinic_a" else 10):
-                staff.append(hire(replace(p.person), d.PROVIDER_JOB_TITLES[p.credentials[0]],
-                                  "HS02", site_cc[p.sites[0]], p.sites[0], home, p.entity))
+                staff.append(
+                    hire(
+                        replace(p.person),
+                        d.PROVIDER_JOB_TITLES[p.credentials[0]],
+                        "HS02",
+                        site_cc[p.sites[0]],
+                        p.sites[0],
+                        home,
+                        p.entity,
+                    )
+                )
 
         # Case: the same person in two HR systems with different employee numbers: clinic staff
         # re-hired into the ERP at the acquisition.
         for home, staff_count, clinician_count in (("clinic_a", 9, 3), ("clinic_b", 6, 2)):
-            for e in (rng.sample([e for e in staff if e.home == home and not e.provider],
-                                 staff_count)
-                      + rng.sample([e for e in staff if e.home == home and e.provider],
-                                   clinician_count)):
+            for e in rng.sample(
+                [e for e in staff if e.home == home and not e.provider], staff_count
+            ) + rng.sample([e for e in staff if e.home == home and e.provider], clinician_count):
                 e.systems.append("erp")
 
         used: set[str] = set()
@@ -1168,11 +1615,18 @@ class _Generator:
             if system == "clinic_b":
                 # Reject: a birth date that does not exist.
                 person = self.person()
-                self.emit("clinic_b", "employee", self.serial("b-emp", "{:d}", (4000, 4100), 9),
-                          {"employee_number": "NEW-HIRE", "name": f"{person.first} "
-                           f"{person.last}", "birth_date": "1975-02-30",
-                           "job_title": "Medical Assistant"},
-                          "reject:invalid_date")
+                self.emit(
+                    "clinic_b",
+                    "employee",
+                    self.serial("b-emp", "{:d}", (4000, 4100), 9),
+                    {
+                        "employee_number": "NEW-HIRE",
+                        "name": f"{person.first} {person.last}",
+                        "birth_date": "1975-02-30",
+                        "job_title": "Medical Assistant",
+                    },
+                    "reject:invalid_date",
+                )
 
     def emit_employee(self, system: str, e: _Employee) -> None:
         first = e.first_by_system.get(system, e.person.first)
@@ -1185,16 +1639,16 @@ class _Generator:
             key = self.serial("erp-emp", "E{:06d}", (100000, 110000), 40)
             local = re.sub(r"[^a-z.]", "", f"{first}.{last}".lower())
             attributes: dict[str, Any] = {
-                "first_name": first, "middle_name": middle, "last_name": last,
+                "first_name": first,
+                "middle_name": middle,
+                "last_name": last,
                 "name_suffix": suffix,
                 "birth_date": render_date(e.person.birth, "iso"),
-                "hire_date": render_date(e.hire if e.home == "erp" else _ACQUIRED[e.home],
-                                         "iso"),
+                "hire_date": render_date(e.hire if e.home == "erp" else _ACQUIRED[e.home], "iso"),
                 "work_email": self.email(local, d.EMAIL_DOMAINS["erp"]),
                 "ssn": render_ssn(ssn, "dash") if ssn else None,
             }
-            references = {"cost_center": erp_cc,
-                          "location": self.key("erp", "location", e.site)}
+            references = {"cost_center": erp_cc, "location": self.key("erp", "location", e.site)}
         elif system == "clinic_a":
             key = self.serial("a-emp", "RFP{:04d}", (1000, 1100), 5)
             local = re.sub(r"[^a-z]", "", f"{first[0]}{last}".lower())
@@ -1205,16 +1659,21 @@ class _Generator:
                 "work_email": self.email(local, d.EMAIL_DOMAINS["clinic_a"]),
                 "ssn": render_ssn(ssn, "plain") if ssn else None,
             }
-            location: Any = self.key("clinic_a", "location", e.site) \
-                if self.has("clinic_a", "location", e.site) \
+            location: Any = (
+                self.key("clinic_a", "location", e.site)
+                if self.has("clinic_a", "location", e.site)
                 else {"source": "erp", "key": self.key("erp", "location", e.site)}
+            )
             references = {"cost_center": {"source": "erp", "key": erp_cc}, "location": location}
         else:
             key = self.serial("b-emp", "{:d}", (4000, 4100), 9)
             local = re.sub(r"[^a-z.]", "", f"{first}.{last}".lower())
             # "SMITH JR, JOHN" or "John Smith Jr".
-            name = name_last_first(first, "", last, suffix) if self.rng.random() < 0.5 \
+            name = (
+                name_last_first(first, "", last, suffix)
+                if self.rng.random() < 0.5
                 else f"{first} {last} {suffix.capitalize()}".strip()
+            )
             attributes = {
                 "name": name,
                 "birth_date": render_date(e.person.birth, "iso"),
@@ -1223,14 +1682,26 @@ class _Generator:
                 "ssn": render_ssn(ssn, "space") if ssn else None,
             }
             handle = f"{e.legal_entity}-{e.cost_center}"
-            cost_center: Any = self.key("clinic_b", "cost_center", handle) \
-                if self.has("clinic_b", "cost_center", handle) else {"source": "erp", "key": erp_cc}
+            cost_center: Any = (
+                self.key("clinic_b", "cost_center", handle)
+                if self.has("clinic_b", "cost_center", handle)
+                else {"source": "erp", "key": erp_cc}
+            )
             if e.dangling_cost_center:
                 cost_center = _DANGLING_COST_CENTER
-                self.flaw("clinic_b", "employee", key, "dangling_reference", "cost_center",
-                          "cost center closed and purged in the source", _DANGLING_COST_CENTER)
-            references = {"cost_center": cost_center,
-                          "location": self.key("clinic_b", "location", e.site)}
+                self.flaw(
+                    "clinic_b",
+                    "employee",
+                    key,
+                    "dangling_reference",
+                    "cost_center",
+                    "cost center closed and purged in the source",
+                    _DANGLING_COST_CENTER,
+                )
+            references = {
+                "cost_center": cost_center,
+                "location": self.key("clinic_b", "location", e.site),
+            }
         attributes["employee_number"] = key
         attributes["job_title"] = e.job
         self.emit(system, "employee", key, attributes, e.entity, references)

@@ -90,8 +90,10 @@ class DemoDataset:
 
     def truth(self) -> dict[tuple[str, str, str], str]:
         """``(source, domain, source_key) -> entity`` for every record, rejects included."""
-        return {(source, domain, record.source_key): record.entity
-                for source, domain, record in self.records()}
+        return {
+            (source, domain, record.source_key): record.entity
+            for source, domain, record in self.records()
+        }
 
     def system(self, code: str) -> DemoSystem:
         """The system called ``code``; raises KeyError when there is none."""

@@ -44,26 +44,41 @@ class Phone:
 @dataclass(frozen=True)
 class Address:
     number: str
-    direction: str        # "North" or ""
-    street: str           # "Lamar"
-    street_type: str      # "Boulevard"
-    unit_kind: str        # "Suite" or ""
+    direction: str  # "North" or ""
+    street: str  # "Lamar"
+    street_type: str  # "Boulevard"
+    unit_kind: str  # "Suite" or ""
     unit: str
     city: str
-    state: str            # USPS code
+    state: str  # USPS code
     zip5: str
     zip4: str
-    po_box: str = ""      # claims addresses are PO boxes
+    po_box: str = ""  # claims addresses are PO boxes
 
     def with_unit(self, kind: str, unit: str) -> Address:
-        return Address(self.number, self.direction, self.street, self.street_type, kind, unit,
-                       self.city, self.state, self.zip5, self.zip4, self.po_box)
+        return Address(
+            self.number,
+            self.direction,
+            self.street,
+            self.street_type,
+            kind,
+            unit,
+            self.city,
+            self.state,
+            self.zip5,
+            self.zip4,
+            self.po_box,
+        )
 
     def render(self, style: AddressStyle) -> dict[str, str]:
         """The address as a source sends it: ``{"line1", "line2", "city", "state", "zip"}``."""
         if self.po_box:
-            line1 = {"full": f"P.O. Box {self.po_box}", "usps": f"PO BOX {self.po_box}",
-                     "mixed": f"PO Box {self.po_box}", "oneline": f"P O Box {self.po_box}"}[style]
+            line1 = {
+                "full": f"P.O. Box {self.po_box}",
+                "usps": f"PO BOX {self.po_box}",
+                "mixed": f"PO Box {self.po_box}",
+                "oneline": f"P O Box {self.po_box}",
+            }[style]
             line2 = ""
         elif style == "full":
             direction = f"{self.direction} " if self.direction else ""
@@ -113,9 +128,10 @@ def spell_credential(credential: str, rng: random.Random) -> str:
     return rng.choice(CREDENTIAL_SPELLINGS.get(credential, (credential,)))
 
 
-def name_last_first(first: str, middle: str, last: str, suffix: str = "",
-                    credentials: tuple[str, ...] = ()) -> str:
-    """"SMITH JR, JOHN A MD": practice-management style, upper case, credentials glued on."""
+def name_last_first(
+    first: str, middle: str, last: str, suffix: str = "", credentials: tuple[str, ...] = ()
+) -> str:
+    """ "SMITH JR, JOHN A MD": practice-management style, upper case, credentials glued on."""
     head = f"{last} {suffix}".strip()
     tail = f"{first} {middle[:1]}".strip()
     text = f"{head}, {tail}"
@@ -124,9 +140,10 @@ def name_last_first(first: str, middle: str, last: str, suffix: str = "",
     return text.upper()
 
 
-def name_natural(first: str, middle: str, last: str, suffix: str = "",
-                 credentials: tuple[str, ...] = ()) -> str:
-    """"John A. Smith Jr., MD": how billing and credentialing write a clinician's name."""
+def name_natural(
+    first: str, middle: str, last: str, suffix: str = "", credentials: tuple[str, ...] = ()
+) -> str:
+    """ "John A. Smith Jr., MD": how billing and credentialing write a clinician's name."""
     initial = f" {middle[:1]}." if middle else ""
     text = f"{first}{initial} {last}"
     if suffix:
@@ -147,11 +164,11 @@ def typo(word: str, rng: random.Random) -> str:
         position = rng.randrange(1, len(word) - 1)
         kind = rng.choice(("swap", "double", "drop"))
         if kind == "swap":
-            out = word[:position] + word[position + 1] + word[position] + word[position + 2:]
+            out = word[:position] + word[position + 1] + word[position] + word[position + 2 :]
         elif kind == "double":
             out = word[:position] + word[position] + word[position:]
         else:
-            out = word[:position] + word[position + 1:]
+            out = word[:position] + word[position + 1 :]
         if out != word:
             return out
     return word[:-1]

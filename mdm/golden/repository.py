@@ -23,7 +23,10 @@ from mdm.models import (
 def get(session: Session, golden_id: str, *, for_update: bool = False) -> GoldenRecord | None:
     # FOR UPDATE serialises concurrent writers of one golden record on PostgreSQL; SQLite
     # already serialises writers with BEGIN IMMEDIATE.
-    return session.get(GoldenRecord, golden_id, with_for_update=for_update)
+    # populate_existing: what the lock waited for is read, not the copy the session holds.
+    return session.get(
+        GoldenRecord, golden_id, with_for_update=for_update, populate_existing=for_update
+    )
 
 
 def get_many(
@@ -34,7 +37,7 @@ def get_many(
     for start in range(0, len(wanted), 500):
         stmt = select(GoldenRecord).where(GoldenRecord.id.in_(wanted[start : start + 500]))
         if for_update:
-            stmt = stmt.with_for_update()
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
         found.update((g.id, g) for g in session.scalars(stmt))
     return found
 

@@ -137,14 +137,17 @@ def refresh_many(
     goldens = repository.get_many(session, ids, for_update=True)
     members = repository.members_of(session, ids)
     pins = repository.pins_of(session, ids)
+    policies: dict[str, SurvivorshipPolicy] = {}
     for item in refreshes:
         record = goldens[item.golden_id]
+        if record.domain not in policies:
+            policies[record.domain] = policy_for(session, record.domain)
         _rebuild(
             session,
             golden=record,
             members=members.get(item.golden_id, []),
             pins=pins.get(item.golden_id, []),
-            policy=policy_for(session, record.domain),
+            policy=policies[record.domain],
             reason=item.reason,
             actor=actor,
             detail=item.detail,
@@ -248,6 +251,8 @@ def _resolution(
 class PolicyPreview:
     golden_records: int = 0
     changed: int = 0
+    # Golden records whose values stay but whose lineage (rule or record) would change.
+    lineage_only: int = 0
     by_attribute: dict[str, int] = field(default_factory=dict)
     # (golden ID, attribute, value now, value under the policy), the first few, values masked.
     examples: list[tuple[str, str, Any, Any]] = field(default_factory=list)
@@ -265,13 +270,18 @@ def preview_policy(
         pins = repository.pins_of(session, ids)
         for gid in ids:
             active = [m for m in members.get(gid, []) if m.status is SourceRecordStatus.ACTIVE]
-            after = _resolution(policy, active, pins.get(gid, [])).attributes
+            resolution = _resolution(policy, active, pins.get(gid, []))
+            after = resolution.attributes
             before = goldens[gid].attributes or {}
+            lineage = {n: item.as_dict() for n, item in resolution.lineage.items()}
             out.golden_records += 1
             changed = sorted(
                 n for n in before.keys() | after.keys() if before.get(n) != after.get(n)
             )
             if not changed:
+                # Same values, another rule or record behind them: activation writes a version.
+                if lineage != (goldens[gid].lineage or {}):
+                    out.lineage_only += 1
                 continue
             out.changed += 1
             for name in changed:
@@ -285,7 +295,9 @@ def preview_policy(
     return out
 
 
-def reresolve_domain(session: Session, *, domain: str, actor: str, reason: str) -> int:
+def reresolve_domain(
+    session: Session, *, domain: str, actor: str, reason: str, match_version: str
+) -> int:
     """Rebuild every live golden record of a domain (a new survivorship policy is active).
 
     Returns how many got a new version.
@@ -298,6 +310,7 @@ def reresolve_domain(session: Session, *, domain: str, actor: str, reason: str) 
                 [Refresh(g, reason) for g in ids],
                 actor=actor,
                 membership_changed=False,
+                match_version=match_version,
             )
         session.flush()
     return repository.version_count(session, domain) - before

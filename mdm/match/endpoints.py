@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import ValidationError
 
 from matching.settings import MatchSettings
@@ -40,7 +41,7 @@ def list_candidates(
     session: SessionDep,
     domain: str | None = None,
     status: CandidateStatus | None = CandidateStatus.OPEN,
-    after_id: int | None = None,
+    after_id: int | None = Query(default=None, ge=0, le=2**31 - 1),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> MatchCandidatePage:
     rows = service.candidates_page(
@@ -53,7 +54,9 @@ def list_candidates(
 
 
 @router.get("/candidates/{candidate_id}", response_model=MatchCandidateOut)
-def get_candidate(candidate_id: int, session: SessionDep) -> MatchCandidateOut:
+def get_candidate(
+    candidate_id: Annotated[int, Path(le=2**31 - 1)], session: SessionDep
+) -> MatchCandidateOut:
     return MatchCandidateOut.model_validate(service.candidate(session, candidate_id))
 
 

@@ -238,7 +238,15 @@ def open_candidates_touching(
     for chunk in _chunks(sorted(golden_ids)):
         for candidate in session.scalars(
             select(MatchCandidate).where(
-                MatchCandidate.status.in_([CandidateStatus.OPEN, CandidateStatus.DEFERRED]),
+                # A pending acceptance is the pair's candidate too: refreshed, never proposed
+                # a second time.
+                MatchCandidate.status.in_(
+                    [
+                        CandidateStatus.OPEN,
+                        CandidateStatus.DEFERRED,
+                        CandidateStatus.PENDING_APPROVAL,
+                    ]
+                ),
                 or_(
                     MatchCandidate.left_golden_id.in_(chunk),
                     MatchCandidate.right_golden_id.in_(chunk),

@@ -552,6 +552,7 @@ def remember_link(
 ) -> StewardLink:
     """Record that two source records are (must_link) or are never (cannot_link) the same."""
     low, high = sorted((record_a.id, record_b.id))
+    reason = reason[:500]
     existing = repository.steward_link(session, low, high)
     if existing is not None:
         existing.kind = kind
@@ -1147,6 +1148,24 @@ def source_record(
 def matchable_members(session: Session, golden_ids: Collection[str]) -> list[SourceRecord]:
     """The records of these golden records that take part in matching (not deleted)."""
     return repository.matchable_members(session, golden_ids)
+
+
+def lock_records(session: Session, *, domain: str, records: Sequence[SourceRecord]) -> None:
+    """Take the blocking-key locks matching takes for these records (PostgreSQL).
+
+    A steward's merge or split re-clusters these records; a record arriving meanwhile that
+    shares a key with them waits, then sees the result, instead of joining a golden record that
+    is being merged away.
+    """
+    settings = settings_for(session, domain)
+    repository.lock_keys(
+        session,
+        {
+            repository.hash_key(domain, key)
+            for record in records
+            for key in blocking_keys(settings, to_match_record(settings, record))
+        },
+    )
 
 
 def score_records(session: Session, *, domain: str, a: SourceRecord, b: SourceRecord) -> PairScore:

@@ -5,19 +5,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from mdm.models import GoldenMerge, GoldenSplit, LinkKind, SourceRecord, StewardLink
-
-
-def member(
-    session: Session, *, golden_id: str, source_code_id: int, key: str
-) -> SourceRecord | None:
-    return session.scalars(
-        select(SourceRecord).where(
-            SourceRecord.golden_id == golden_id,
-            SourceRecord.source_system_id == source_code_id,
-            SourceRecord.source_key == key,
-        )
-    ).first()
+from mdm.models import GoldenMerge, GoldenSplit, LinkKind, StewardLink
 
 
 def links_among(session: Session, record_ids: Collection[int]) -> Sequence[StewardLink]:

@@ -68,25 +68,20 @@ def _golden_of(session: Session, domain: str, golden_id: str) -> GoldenRecord:
     return record
 
 
-def merge_goldens(
-    session: Session,
-    *,
-    domain: str,
-    golden_ids: tuple[str, str],
-    actor: str,
-    reason: str,
-    force: bool = False,
-    anchors: tuple[int, int] | None = None,
-    candidate_id: int | None = None,
-    approved_by: str | None = None,
-) -> MergeResult:
-    """Merge two golden records of ``domain`` into one.
+@dataclass(frozen=True, slots=True)
+class MergeCheck:
+    left: GoldenRecord
+    right: GoldenRecord
+    left_members: list[SourceRecord]
+    right_members: list[SourceRecord]
+    # Hard-rule features (npi...) on which the two differ; only with ``force``.
+    conflicts: list[str]
 
-    ``anchors`` names the record of each golden record the steward looked at (a candidate's
-    pair); the must-link joins those two, or each side's lowest-ID record when they have moved.
-    A merge that a hard rule forbids (two different valid NPIs) needs ``force``.
-    """
-    spec = get_domain(domain)
+
+def check_merge(
+    session: Session, *, domain: str, golden_ids: tuple[str, str], reason: str, force: bool
+) -> MergeCheck:
+    """Whether two golden records can be merged now; raises the reason they cannot."""
     if not reason.strip():
         raise ValidationFailed(
             "a merge needs a reason", [FieldError("reason", "must not be empty", "required")]
@@ -115,6 +110,36 @@ def merge_goldens(
             "would never merge them; send force=true to merge them anyway",
             code="hard_rule_conflict",
         )
+    return MergeCheck(left, right, left_members, right_members, conflicts)
+
+
+def merge_goldens(
+    session: Session,
+    *,
+    domain: str,
+    golden_ids: tuple[str, str],
+    actor: str,
+    reason: str,
+    force: bool = False,
+    anchors: tuple[int, int] | None = None,
+    candidate_id: int | None = None,
+    approved_by: str | None = None,
+) -> MergeResult:
+    """Merge two golden records of ``domain`` into one.
+
+    ``anchors`` names the record of each golden record the steward looked at (a candidate's
+    pair); the must-link joins those two, or each side's lowest-ID record when they have moved.
+    A merge that a hard rule forbids (two different valid NPIs) needs ``force``.
+    """
+    spec = get_domain(domain)
+    check = check_merge(session, domain=domain, golden_ids=golden_ids, reason=reason, force=force)
+    left, right = check.left, check.right
+    left_members, right_members, conflicts = (
+        check.left_members,
+        check.right_members,
+        check.conflicts,
+    )
+    match.lock_records(session, domain=domain, records=[*left_members, *right_members])
     left_ids = {r.id for r in left_members}
     right_ids = {r.id for r in right_members}
     withdrawn = repository.delete_links_between(session, left_ids, right_ids, LinkKind.CANNOT_LINK)
@@ -218,6 +243,7 @@ def split_records(
         chosen[record.id] = (ref, record)
     if errors:
         raise ValidationFailed("some records cannot be split out", errors)
+    match.lock_records(session, domain=domain, records=members)
     split_out = [record for _, record in chosen.values()]
     staying = [r for r in members if r.id not in chosen]
     if not staying:

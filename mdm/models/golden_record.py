@@ -62,7 +62,7 @@ class GoldenVersion(Base):
     reason: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(200))
-    rule_set_version: Mapped[str] = mapped_column(String(64))
+    rule_set_version: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

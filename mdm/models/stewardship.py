@@ -56,7 +56,7 @@ class GoldenMerge(Base):
     actor: Mapped[str] = mapped_column(String(200))
     approved_by: Mapped[str | None] = mapped_column(String(200), default=None)
     reason: Mapped[str] = mapped_column(String(500))
-    rule_set_version: Mapped[str] = mapped_column(String(200))
+    rule_set_version: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     undone_by_split_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
@@ -73,7 +73,7 @@ class GoldenSplit(Base):
     undid_merge_ids: Mapped[list[Any]] = mapped_column(JSONType)
     actor: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(500))
-    rule_set_version: Mapped[str] = mapped_column(String(200))
+    rule_set_version: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -18,6 +18,7 @@ from mdm.domains.masking import mask_value
 from mdm.domains.standardise import standardise_attribute
 from mdm.errors import FieldError, NotFound, ValidationFailed
 from mdm.golden import service as golden
+from mdm.match import service as match
 from mdm.models import GoldenPin, GoldenRecord, GoldenStatus
 from mdm.models.base import utcnow
 from mdm.pins import repository
@@ -62,6 +63,8 @@ def pin(
         for i in standardised.issues
         if i.code.startswith("invalid_")
     ]
+    if not errors and attribute not in standardised.attributes:
+        errors.append(FieldError("value", "a pinned value must not be empty", "required"))
     if errors:
         raise ValidationFailed(f"cannot pin {attribute}", errors)
     if record.status is GoldenStatus.MERGED:
@@ -106,6 +109,7 @@ def pin(
         reason="attribute pinned",
         actor=actor,
         detail=f"{attribute} pinned: {reason}",
+        match_version=match.active_settings(session, domain).version,
     )
     return record, row
 
@@ -137,6 +141,7 @@ def unpin(
         reason="attribute unpinned",
         actor=actor,
         detail=f"{attribute} unpinned: {reason}",
+        match_version=match.active_settings(session, domain).version,
     )
     return record
 

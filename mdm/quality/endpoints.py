@@ -53,7 +53,7 @@ def list_records(
     domain: str | None = None,
     source: str | None = None,
     code: str | None = Query(default=None, description="Issue code, e.g. invalid_npi"),
-    after_id: int | None = None,
+    after_id: int | None = Query(default=None, ge=0, le=2**31 - 1),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> RecordWithIssuesPage:
     found = service.records_with_issues(

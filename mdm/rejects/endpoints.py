@@ -3,7 +3,9 @@ re-submits them corrected or dismisses them."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
 
 from mdm.api.deps import ActorDep, SessionDep
 from mdm.ingest.schemas import RowResultOut
@@ -39,7 +41,7 @@ def list_rejects(
     batch_id: str | None = None,
     source_key: str | None = Query(default=None, description="Rows refused for this key"),
     code: str | None = Query(default=None, description="Refusal code, e.g. invalid_date"),
-    after_id: int | None = None,
+    after_id: int | None = Query(default=None, ge=0, le=2**31 - 1),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> RejectPage:
     rows = service.page(
@@ -58,7 +60,7 @@ def list_rejects(
 
 
 @router.get("/{reject_id}", response_model=Reject, summary="Read one refused row")
-def get_reject(reject_id: int, session: SessionDep) -> Reject:
+def get_reject(reject_id: Annotated[int, Path(le=2**31 - 1)], session: SessionDep) -> Reject:
     return _reject(service.get(session, reject_id))
 
 
@@ -68,7 +70,10 @@ def get_reject(reject_id: int, session: SessionDep) -> Reject:
     summary="Re-submit a refused row, corrected, through ingestion as its source system",
 )
 def resubmit_reject(
-    reject_id: int, body: RejectResubmit, session: SessionDep, actor: ActorDep
+    reject_id: Annotated[int, Path(le=2**31 - 1)],
+    body: RejectResubmit,
+    session: SessionDep,
+    actor: ActorDep,
 ) -> RejectResubmitted:
     done = quality.resubmit_reject(
         session, reject_id=reject_id, payload=body.payload, note=body.note, actor=actor
@@ -86,7 +91,10 @@ def resubmit_reject(
     summary="Close a refused row without loading it (a note saying why is required)",
 )
 def dismiss_reject(
-    reject_id: int, body: RejectDismiss, session: SessionDep, actor: ActorDep
+    reject_id: Annotated[int, Path(le=2**31 - 1)],
+    body: RejectDismiss,
+    session: SessionDep,
+    actor: ActorDep,
 ) -> Reject:
     reject = service.dismiss(session, reject_id=reject_id, note=body.note, actor=actor)
     session.commit()

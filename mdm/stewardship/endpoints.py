@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy.orm import Session
 
 from mdm.api.deps import ActorDep, SessionDep
@@ -38,6 +38,9 @@ from mdm.stewardship.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/stewardship", tags=["stewardship"])
+
+# IDs are database integers: anything outside their range names no candidate (404, not 500).
+CandidateId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _item(row: MatchCandidate) -> QueueItem:
@@ -102,7 +105,7 @@ def _side(session: Session, domain: str, golden_id: str, record_id: int) -> Cand
     response_model=QueueItemDetail,
     summary="One candidate with both golden records side by side",
 )
-def get_candidate(candidate_id: int, session: SessionDep) -> QueueItemDetail:
+def get_candidate(candidate_id: CandidateId, session: SessionDep) -> QueueItemDetail:
     row = match.candidate(session, candidate_id)
     return QueueItemDetail(
         **_item(row).model_dump(),
@@ -113,7 +116,7 @@ def get_candidate(candidate_id: int, session: SessionDep) -> QueueItemDetail:
 
 @router.post("/candidates/{candidate_id}/claim", response_model=QueueItem)
 def claim(
-    candidate_id: int, session: SessionDep, actor: ActorDep, body: ClaimIn | None = None
+    candidate_id: CandidateId, session: SessionDep, actor: ActorDep, body: ClaimIn | None = None
 ) -> QueueItem:
     row = service.claim(
         session, candidate_id=candidate_id, actor=actor, force=body.force if body else False
@@ -123,14 +126,16 @@ def claim(
 
 
 @router.post("/candidates/{candidate_id}/assign", response_model=QueueItem)
-def assign(candidate_id: int, body: AssignIn, session: SessionDep, actor: ActorDep) -> QueueItem:
+def assign(
+    candidate_id: CandidateId, body: AssignIn, session: SessionDep, actor: ActorDep
+) -> QueueItem:
     row = service.assign(session, candidate_id=candidate_id, assignee=body.assignee, actor=actor)
     session.commit()
     return _item(row)
 
 
 @router.post("/candidates/{candidate_id}/release", response_model=QueueItem)
-def release(candidate_id: int, session: SessionDep, actor: ActorDep) -> QueueItem:
+def release(candidate_id: CandidateId, session: SessionDep, actor: ActorDep) -> QueueItem:
     row = service.release(session, candidate_id=candidate_id, actor=actor)
     session.commit()
     return _item(row)
@@ -142,7 +147,7 @@ def release(candidate_id: int, session: SessionDep, actor: ActorDep) -> QueueIte
     summary="Accept (merge), reject (never propose again), defer, approve or decline",
 )
 def decide(
-    candidate_id: int, body: DecisionIn, session: SessionDep, actor: ActorDep
+    candidate_id: CandidateId, body: DecisionIn, session: SessionDep, actor: ActorDep
 ) -> DecisionOut:
     try:
         decided = service.decide(
@@ -183,6 +188,9 @@ def decide_many(body: BulkDecisionIn, session: SessionDep, actor: ActorDep) -> B
             )
         except MDMError as exc:
             savepoint.rollback()
+            if exc.code == "candidate_stale":
+                # Rolled back with the savepoint: mark it again so it leaves the queue.
+                service.mark_stale(session, candidate_id=item.candidate_id)
             results.append(
                 BulkResult(
                     candidate_id=item.candidate_id,

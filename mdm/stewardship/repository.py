@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from mdm.models import CandidateKind, CandidateStatus, MatchCandidate, StewardshipSetting
+from mdm.models import (
+    CandidateKind,
+    CandidateStatus,
+    LinkKind,
+    MatchCandidate,
+    StewardLink,
+    StewardshipSetting,
+)
 
 
 def candidate(
@@ -48,6 +56,53 @@ def queue(
 def add_candidate(session: Session, row: MatchCandidate) -> None:
     session.add(row)
     session.flush()
+
+
+def shift_priority(session: Session, *, domain: str, by: float) -> None:
+    if not by:
+        return
+    session.execute(
+        update(MatchCandidate)
+        .where(
+            MatchCandidate.domain == domain,
+            MatchCandidate.status.in_(
+                [
+                    CandidateStatus.OPEN,
+                    CandidateStatus.DEFERRED,
+                    CandidateStatus.PENDING_APPROVAL,
+                ]
+            ),
+        )
+        .values(
+            base_priority=MatchCandidate.base_priority + by,
+            priority_key=MatchCandidate.priority_key + by,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def steward_rejections_since(
+    session: Session, *, left: Collection[int], right: Collection[int], since: datetime
+) -> int:
+    """Steward "not a match" links between the two sides made after ``since``."""
+    a, b = sorted(left), sorted(right)
+    if not a or not b:
+        return 0
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(StewardLink)
+            .where(
+                StewardLink.kind == LinkKind.CANNOT_LINK,
+                StewardLink.created_at > since,
+                or_(
+                    and_(StewardLink.record_a_id.in_(a), StewardLink.record_b_id.in_(b)),
+                    and_(StewardLink.record_a_id.in_(b), StewardLink.record_b_id.in_(a)),
+                ),
+            )
+        )
+        or 0
+    )
 
 
 def setting(session: Session, domain: str) -> StewardshipSetting | None:

@@ -63,7 +63,7 @@ class DecisionIn(BaseModel):
 
 
 class BulkDecisionItem(DecisionIn):
-    candidate_id: int
+    candidate_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class BulkDecisionIn(BaseModel):

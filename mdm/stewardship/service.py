@@ -183,6 +183,19 @@ def decide(
                 "second steward",
                 code="four_eyes_same_steward",
             )
+        members = match.matchable_members(session, [left, right])
+        rejected = repository.steward_rejections_since(
+            session,
+            left=[r.id for r in members if r.golden_id == left],
+            right=[r.id for r in members if r.golden_id == right],
+            since=row.proposed_at or row.created_at,
+        )
+        if rejected:
+            raise Conflict(
+                f"a steward said 'not a match' for these golden records after #{row.id} was "
+                "accepted; decline it or merge them by hand",
+                code="rejected_since_proposed",
+            )
         proposer = row.proposed_by or actor
         _note(session, row, actor=actor, action="steward.merge_approved", comment=comment)
         return _accept(session, row, actor=proposer, comment=comment, approved_by=actor)
@@ -199,6 +212,13 @@ def decide(
     row.status = CandidateStatus.DEFERRED
     _note(session, row, actor=actor, action="steward.deferred", comment=comment)
     return Decided(row)
+
+
+def mark_stale(session: Session, *, candidate_id: int) -> None:
+    row = repository.candidate(session, candidate_id, for_update=True)
+    if row is not None and row.status in (*_DECIDABLE, CandidateStatus.PENDING_APPROVAL):
+        row.status = CandidateStatus.SUPERSEDED
+        row.updated_at = utcnow()
 
 
 def _expect(row: MatchCandidate, allowed: Sequence[CandidateStatus], action: Action) -> None:
@@ -257,20 +277,17 @@ def _reject(session: Session, row: MatchCandidate, *, actor: str, comment: str) 
             f"match candidate #{row.id} awaits a second steward; {actor} accepted it",
             code="four_eyes_same_steward",
         )
-    if row.reason == STEWARD_REQUEST:
-        # A steward's own merge request, turned down: no pair of records to remember.
-        row.status = CandidateStatus.REJECTED
-    else:
-        a, b = _pair(session, row)
-        match.remember_link(
-            session,
-            record_a=a,
-            record_b=b,
-            kind=LinkKind.CANNOT_LINK,
-            actor=actor,
-            reason=comment or f"match candidate #{row.id} rejected",
-        )
-        row.status = CandidateStatus.REJECTED
+    # A steward's own merge request turned down is a "not a match" like any other.
+    a, b = _pair(session, row)
+    match.remember_link(
+        session,
+        record_a=a,
+        record_b=b,
+        kind=LinkKind.CANNOT_LINK,
+        actor=actor,
+        reason=comment or f"match candidate #{row.id} rejected",
+    )
+    row.status = CandidateStatus.REJECTED
     row.decided_by = actor
     row.decided_at = utcnow()
     _note(session, row, actor=actor, action="steward.rejected", comment=comment)
@@ -307,39 +324,16 @@ def request_merge(
         return merges.merge_goldens(
             session, domain=domain, golden_ids=golden_ids, actor=actor, reason=reason, force=force
         )
-    if not reason.strip():
-        raise ValidationFailed(
-            "a merge needs a reason", [FieldError("reason", "must not be empty", "required")]
-        )
-    left, right = (golden.resolve(session, g) for g in golden_ids)
-    for g, asked in ((left, golden_ids[0]), (right, golden_ids[1])):
-        if g.domain != domain:
-            raise NotFound(
-                f"golden record {asked!r} is a {g.domain}, not a {domain}",
-                code="unknown_golden_record",
-            )
-    if left.id == right.id:
-        raise Conflict(
-            f"{golden_ids[0]} and {golden_ids[1]} are already one golden record",
-            code="already_merged",
-        )
-    members = {g.id: match.matchable_members(session, [g.id]) for g in (left, right)}
-    for gid, rows in members.items():
-        if not rows:
-            raise Conflict(
-                f"golden record {gid} has no source records left (all deleted); nothing to merge",
-                code="no_source_records",
-            )
-    conflicts = match.hard_rule_conflicts(
-        session, domain=domain, left=members[left.id], right=members[right.id]
+    check = merges.check_merge(
+        session, domain=domain, golden_ids=golden_ids, reason=reason, force=force
     )
-    if conflicts and not force:
-        raise Conflict(
-            f"{left.id} and {right.id} hold different valid {', '.join(conflicts)}: send "
-            "force=true to merge them anyway",
-            code="hard_rule_conflict",
-        )
-    (lg, lrows), (rg, rrows) = sorted(members.items())
+    conflicts = check.conflicts
+    (lg, lrows), (rg, rrows) = sorted(
+        {
+            check.left.id: check.left_members,
+            check.right.id: check.right_members,
+        }.items()
+    )
     a, b = min(lrows, key=lambda r: r.id), min(rrows, key=lambda r: r.id)
     score = match.score_records(session, domain=domain, a=a, b=b)
     settings = match.active_settings(session, domain)
@@ -398,6 +392,7 @@ def update_settings(
     row = repository.setting(session, domain)
     before = {"four_eyes": row.four_eyes, "queue_weight": row.queue_weight} if row else None
     if row is None:
+        repository.shift_priority(session, domain=domain, by=queue_weight)
         row = StewardshipSetting(
             domain=domain,
             four_eyes=four_eyes,
@@ -407,6 +402,8 @@ def update_settings(
         )
         repository.add_setting(session, row)
     else:
+        # Candidates already waiting move by the change too, not only those proposed later.
+        repository.shift_priority(session, domain=domain, by=queue_weight - row.queue_weight)
         row.four_eyes = four_eyes
         row.queue_weight = queue_weight
         row.updated_by = actor

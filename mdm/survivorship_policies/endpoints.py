@@ -69,6 +69,7 @@ def preview_policy(version: str, session: SessionDep) -> PolicyPreviewOut:
         active_version=service.active(session, row.domain).version,
         golden_records=report.golden_records,
         changed=report.changed,
+        lineage_only=report.lineage_only,
         by_attribute=report.by_attribute,
         examples=[
             ChangeOut(golden_id=g, attribute=a, now=before, after=after)

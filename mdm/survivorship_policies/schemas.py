@@ -38,6 +38,10 @@ class PolicyPreviewOut(BaseModel):
     active_version: str
     golden_records: int
     changed: int = Field(description="Golden records whose attributes would change")
+    lineage_only: int = Field(
+        description="Golden records whose values stay but whose lineage would change (a new "
+        "version on activation all the same)"
+    )
     by_attribute: dict[str, int]
     examples: list[ChangeOut]
 

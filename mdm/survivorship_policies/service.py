@@ -17,6 +17,7 @@ from mdm.audit import service as audit
 from mdm.domains import get_domain
 from mdm.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mdm.golden import service as golden
+from mdm.match import service as match
 from mdm.models import RuleSetStatus, SurvivorshipPolicyVersion
 from mdm.models.base import utcnow
 from mdm.survivorship_policies import repository
@@ -100,6 +101,8 @@ class Activation:
 
 def activate(session: Session, *, version: str, actor: str) -> Activation:
     row = get(session, version)
+    # Two activations in one domain at once would each retire the other's before it commits.
+    repository.lock_domain(session, row.domain)
     previous = policy_for(session, row.domain).version
     repository.retire_active(session, row.domain)
     row.status = RuleSetStatus.ACTIVE
@@ -118,5 +121,6 @@ def activate(session: Session, *, version: str, actor: str) -> Activation:
         domain=row.domain,
         actor=actor,
         reason=f"survivorship policy {version} activated",
+        match_version=match.active_settings(session, row.domain).version,
     )
     return Activation(row.domain, version, previous, changed)

@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.Column('actor', sa.String(length=200), nullable=False),
     sa.Column('approved_by', sa.String(length=200), nullable=True),
     sa.Column('reason', sa.String(length=500), nullable=False),
-    sa.Column('rule_set_version', sa.String(length=200), nullable=False),
+    sa.Column('rule_set_version', sa.String(length=255), nullable=False),
     sa.Column('created_at', mdm.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('undone_by_split_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['absorbed_id'], ['golden_record.id'], name=op.f('fk_golden_merge_absorbed_id_golden_record')),
@@ -80,7 +80,7 @@ def upgrade() -> None:
     sa.Column('undid_merge_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('actor', sa.String(length=200), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
-    sa.Column('rule_set_version', sa.String(length=200), nullable=False),
+    sa.Column('rule_set_version', sa.String(length=255), nullable=False),
     sa.Column('created_at', mdm.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['golden_id'], ['golden_record.id'], name=op.f('fk_golden_split_golden_id_golden_record')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_golden_split'))
@@ -133,6 +133,15 @@ def upgrade() -> None:
         batch_op.create_index('ix_match_candidate_assignee', ['assignee', 'status'], unique=False)
         batch_op.create_index('ix_match_candidate_priority', ['status', 'domain', 'priority_key'], unique=False)
 
+    # "<match rule set>+<survivorship policy>": two versions of up to 100 characters each.
+    with op.batch_alter_table('golden_version', schema=None) as batch_op:
+        batch_op.alter_column(
+            'rule_set_version',
+            existing_type=sa.String(length=64),
+            type_=sa.String(length=255),
+            existing_nullable=False,
+        )
+
     with op.batch_alter_table('reject', schema=None) as batch_op:
         batch_op.add_column(sa.Column('resolved_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('resolved_at', mdm.models.base.UTCDateTime(timezone=True), nullable=True))
@@ -149,6 +158,14 @@ def downgrade() -> None:
         batch_op.drop_column('resolution_note')
         batch_op.drop_column('resolved_at')
         batch_op.drop_column('resolved_by')
+
+    with op.batch_alter_table('golden_version', schema=None) as batch_op:
+        batch_op.alter_column(
+            'rule_set_version',
+            existing_type=sa.String(length=255),
+            type_=sa.String(length=64),
+            existing_nullable=False,
+        )
 
     with op.batch_alter_table('match_candidate', schema=None) as batch_op:
         batch_op.drop_index('ix_match_candidate_priority')

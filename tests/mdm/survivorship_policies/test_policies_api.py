@@ -78,7 +78,7 @@ def test_store_preview_and_activate_a_policy(client: TestClient) -> None:
     assert record["lineage"]["phone"]["source_system"] == "billing"
     last = client.get(f"/api/v1/golden/provider/{gid}/history").json()[-1]
     assert last["reason"] == "survivorship policy provider-billing-phone-v2 activated"
-    assert last["rule_set_version"] == "provider-billing-phone-v2"
+    assert last["rule_set_version"] == "provider-default-1+provider-billing-phone-v2"
     active = client.get("/api/v1/survivorship/policies/active/provider").json()
     assert active["version"] == "provider-billing-phone-v2"
 
