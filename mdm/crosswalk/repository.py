@@ -86,9 +86,13 @@ def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str) 
 
 
 def move_keys_by_id(session: Session, *, key_ids: Sequence[int], to_golden: str) -> list[int]:
-    """Move the named keys (those that still exist) to ``to_golden``; returns their IDs."""
+    """Move the named keys (those that still exist and are elsewhere) to ``to_golden``."""
     ids = sorted(
-        session.scalars(select(DownstreamKey.id).where(DownstreamKey.id.in_(list(key_ids))))
+        session.scalars(
+            select(DownstreamKey.id).where(
+                DownstreamKey.id.in_(list(key_ids)), DownstreamKey.golden_id != to_golden
+            )
+        )
     )
     if ids:
         session.execute(

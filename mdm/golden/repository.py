@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, func, select
@@ -82,8 +82,35 @@ def add_pin(session: Session, pin_row: GoldenPin) -> None:
     session.flush()
 
 
-def delete_pins_carried_by(session: Session, merge_id: int) -> None:
-    session.execute(delete(GoldenPin).where(GoldenPin.carried_by_merge_id == merge_id))
+def delete_carried_pins(session: Session, golden_ids: Collection[str]) -> None:
+    session.execute(
+        delete(GoldenPin).where(
+            GoldenPin.golden_id.in_(sorted(golden_ids)),
+            GoldenPin.carried_by_merge_id.is_not(None),
+        )
+    )
+
+
+def open_merges_under(session: Session, roots: Collection[str]) -> list[GoldenMerge]:
+    """Merges not undone in the trees below ``roots``: into them, into those, and so on."""
+    out: list[GoldenMerge] = []
+    frontier = set(roots)
+    seen = set(roots)
+    while frontier:
+        found = list(
+            session.scalars(
+                select(GoldenMerge)
+                .where(
+                    GoldenMerge.survivor_id.in_(sorted(frontier)),
+                    GoldenMerge.undone_by_split_id.is_(None),
+                )
+                .order_by(GoldenMerge.id)
+            )
+        )
+        out.extend(m for m in found if m.absorbed_id not in seen)
+        frontier = {m.absorbed_id for m in found} - seen
+        seen |= frontier
+    return out
 
 
 def add_merge(session: Session, merge: GoldenMerge) -> None:

@@ -68,6 +68,22 @@ def resolve(session: Session, golden_id: str) -> GoldenRecord:
     raise AssertionError(f"merge chain from {golden_id} is longer than {_MAX_MERGE_CHAIN}")
 
 
+def resolve_for_update(session: Session, golden_id: str) -> GoldenRecord:
+    """:func:`resolve`, then lock the golden record and read it again under the lock.
+
+    A merge committed while we waited makes it a merged record: follow it to the survivor
+    (and lock that), so a pin or merge never lands on a golden record merged away meanwhile.
+    """
+    for _ in range(_MAX_MERGE_CHAIN):
+        target = resolve(session, golden_id)
+        locked = repository.get(session, target.id, for_update=True)
+        assert locked is not None
+        if locked.status is not GoldenStatus.MERGED:
+            return locked
+        golden_id = locked.id
+    raise AssertionError(f"merge chain from {golden_id} is longer than {_MAX_MERGE_CHAIN}")
+
+
 def resolve_ids(session: Session, golden_ids: set[str]) -> dict[str, str]:
     return {g: resolve(session, g).id for g in golden_ids}
 
@@ -369,26 +385,7 @@ def retire_into(
         created_at=golden.updated_at,
     )
     repository.add_merge(session, merge)
-    survivor_pins = {
-        p.attribute for p in repository.pins_of(session, [survivor_id]).get(survivor_id, [])
-    }
-    carried = []
-    for pin in repository.pins_of(session, [golden_id]).get(golden_id, []):
-        if pin.attribute in survivor_pins:
-            continue
-        repository.add_pin(
-            session,
-            GoldenPin(
-                golden_id=survivor_id,
-                attribute=pin.attribute,
-                value=pin.value,
-                actor=pin.actor,
-                reason=pin.reason,
-                carried_by_merge_id=merge.id,
-                created_at=pin.created_at,
-            ),
-        )
-        carried.append(pin.attribute)
+    carried = carry_pins(session, roots={survivor_id})
     audit.record(
         session,
         actor=actor,
@@ -400,7 +397,7 @@ def retire_into(
             "reason": reason,
             "merge_id": merge.id,
             "records": merge.record_ids,
-            "pins_carried": carried,
+            "pins_carried": sorted(carried.get(survivor_id, [])),
         },
     )
     return merge
@@ -409,15 +406,13 @@ def retire_into(
 def revive(session: Session, *, merge: GoldenMerge, actor: str, reason: str) -> GoldenRecord:
     """Bring back a golden record a merge absorbed, as a split of its records asks.
 
-    Pins it carried to the survivor go back (its own pins were never removed); its attributes
-    are rebuilt from its records when they move back, so the result is the state before the
-    merge.
+    Its attributes are rebuilt from its records when they move back, its downstream keys and
+    pins follow (see :mod:`mdm.match.provenance`), so the result is the state before the merge.
     """
     golden = repository.get(session, merge.absorbed_id, for_update=True)
     assert golden is not None
     golden.status = GoldenStatus.ACTIVE
     golden.merged_into_id = None
-    repository.delete_pins_carried_by(session, merge.id)
     audit.record(
         session,
         actor=actor,
@@ -427,6 +422,92 @@ def revive(session: Session, *, merge: GoldenMerge, actor: str, reason: str) -> 
         detail={"merge_id": merge.id, "survivor_id": merge.survivor_id, "reason": reason},
     )
     return golden
+
+
+def reattach(
+    session: Session, *, merge: GoldenMerge, survivor_id: str, actor: str, reason: str
+) -> None:
+    """An absorbed golden record whose records went with another survivor (its own survivor
+    was split off from them) now resolves to that one."""
+    golden = repository.get(session, merge.absorbed_id, for_update=True)
+    assert golden is not None
+    previous = merge.survivor_id
+    merge.survivor_id = survivor_id
+    golden.merged_into_id = survivor_id
+    golden.version += 1
+    golden.updated_at = utcnow()
+    repository.add_version(
+        session,
+        GoldenVersion(
+            golden_id=golden.id,
+            version=golden.version,
+            status=GoldenStatus.MERGED.value,
+            attributes=golden.attributes,
+            lineage=golden.lineage,
+            member_ids=[],
+            changed_attributes=[],
+            reason="merged",
+            detail=f"now merged into {survivor_id} (was {previous}): {reason}"[:2000],
+            actor=actor,
+            rule_set_version=merge.rule_set_version,
+            created_at=golden.updated_at,
+        ),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="golden.reattached",
+        entity_type="golden_record",
+        entity_id=golden.id,
+        detail={"merge_id": merge.id, "from": previous, "to": survivor_id, "reason": reason},
+    )
+
+
+def carry_pins(session: Session, *, roots: set[str]) -> dict[str, list[str]]:
+    """Recompute the pins each root carries for the golden records merged into it.
+
+    An absorbed golden record's own pins apply to the root it resolves to, where the root has
+    no pin of its own for the attribute; between absorbed records, the one nearer the root
+    wins, then the one merged first. The absorbed records keep their own pins (dormant), so a
+    split that revives one gives it its pins back. Returns root -> attributes carried.
+    """
+    merges = repository.open_merges_under(session, roots)
+    by_absorbed = {m.absorbed_id: m for m in merges}
+
+    def chain(golden_id: str) -> list[str]:
+        out: list[str] = []
+        node = by_absorbed.get(golden_id)
+        while node is not None and len(out) < 64:
+            out.append(node.survivor_id)
+            node = by_absorbed.get(node.survivor_id)
+        return out
+
+    nodes = set(roots) | set(by_absorbed)
+    repository.delete_carried_pins(session, nodes)
+    own = repository.pins_of(session, sorted(nodes))
+    taken = {(root, p.attribute) for root in roots for p in own.get(root, [])}
+    carried: dict[str, list[str]] = {}
+    for absorbed in sorted(by_absorbed, key=lambda g: (len(chain(g)), by_absorbed[g].id)):
+        root = chain(absorbed)[-1]
+        for pin in own.get(absorbed, []):
+            if (root, pin.attribute) in taken:
+                continue
+            taken.add((root, pin.attribute))
+            carried.setdefault(root, []).append(pin.attribute)
+            repository.add_pin(
+                session,
+                GoldenPin(
+                    golden_id=root,
+                    attribute=pin.attribute,
+                    value=pin.value,
+                    actor=pin.actor,
+                    reason=pin.reason,
+                    carried_by_merge_id=by_absorbed[absorbed].id,
+                    origin_golden_id=absorbed,
+                    created_at=pin.created_at,
+                ),
+            )
+    return carried
 
 
 def rule_set_version(match_version: str, policy_version: str) -> str:

@@ -48,7 +48,7 @@ from mdm.domains import DomainSpec, get_domain
 from mdm.domains.standardise import invalid_attributes
 from mdm.errors import NotFound
 from mdm.golden import service as golden
-from mdm.match import repository
+from mdm.match import provenance, repository
 from mdm.models import (
     CandidateKind,
     CandidateStatus,
@@ -735,7 +735,20 @@ def _apply(
 ) -> _Applied:
     current: dict[str, str | None] = {k: r.golden_id for k, r in records.items()}
     known = {g for g in current.values() if g is not None}
-    age = repository.golden_created(session, known)
+    # Records count for their home golden record (see mdm.match.provenance): the one a merge
+    # brought them from, so separated records get their own golden record back.
+    tree = provenance.load(session, known)
+    home: dict[str, str | None] = {
+        k: tree.home(records[k].id, g) if g is not None else None for k, g in current.items()
+    }
+    votes: dict[tuple[str, ...], Counter[str]] = {}
+    for members in clustering.clusters:
+        homes = {home[k] for k in members if home[k] is not None}
+        top = tree.outermost([h for h in homes if h is not None])
+        votes[members] = Counter(top[h] for k in members if (h := home[k]) is not None)
+    age = repository.golden_created(
+        session, known | {g for counter in votes.values() for g in counter}
+    )
     # Each golden record stays with the cluster holding most of its records (a split leaves the
     # ID with the bigger part); on a tie, with the records that did not change (the changed one
     # moves), then with the older golden record. Clusters that get none found a new one. Records
@@ -749,9 +762,8 @@ def _apply(
             g,
             members,
         )
-        for members in clustering.clusters
-        for g, n in Counter(current[k] for k in members if current[k] is not None).items()
-        if g is not None
+        for members, counter in votes.items()
+        for g, n in counter.items()
     )
     chosen: dict[tuple[str, ...], str | None] = dict.fromkeys(clustering.clusters)
     claimed: set[str] = set()
@@ -760,9 +772,7 @@ def _apply(
             chosen[members] = g
             claimed.add(g)
     applied = _Applied(targets={})
-    _revive_absorbed(
-        session, chosen=chosen, claimed=claimed, current=current, records=records, applied=applied
-    )
+    applied.revived = {g: tree.merges[g] for g in claimed if g in tree.merges}
     for members, target in chosen.items():
         if target is None:
             target = golden.found(session, spec=spec).id
@@ -772,11 +782,6 @@ def _apply(
             applied.targets[key] = target
             if current[key] != target:
                 applied.moved[key] = (current[key], target)
-    for merge in applied.revived.values():
-        golden.revive(session, merge=merge, actor=actor, reason=trigger)
-        crosswalk.restore_downstream_keys(
-            session, key_ids=merge.downstream_key_ids, to_golden=merge.absorbed_id, actor=actor
-        )
     gained: dict[str, list[str]] = defaultdict(list)
     lost: dict[str, Counter[str]] = defaultdict(Counter)
     for key, (old, new) in applied.moved.items():
@@ -789,6 +794,18 @@ def _apply(
             # A new record enters the session only now that its golden record exists.
             session.add(records[key])
     session.flush()
+    if tree.merges:
+        _rearrange(
+            session,
+            settings=settings,
+            tree=tree,
+            home=home,
+            records=records,
+            applied=applied,
+            actor=actor,
+            trigger=trigger,
+            split=split,
+        )
     # Refreshing writes versions and audit rows that no later query here reads: let them
     # accumulate and go to the database in one flush instead of one per golden record.
     with session.no_autoflush:
@@ -801,7 +818,6 @@ def _apply(
             applied=applied,
             actor=actor,
             trigger=trigger,
-            split=split,
         )
     session.flush()
     if not clustering.candidates and not known:
@@ -819,42 +835,83 @@ def _apply(
     return applied
 
 
-def _revive_absorbed(
+def _rearrange(
     session: Session,
     *,
-    chosen: dict[tuple[str, ...], str | None],
-    claimed: set[str],
-    current: Mapping[str, str | None],
+    settings: MatchSettings,
+    tree: provenance.Provenance,
+    home: Mapping[str, str | None],
     records: Mapping[str, SourceRecord],
     applied: _Applied,
+    actor: str,
+    trigger: str,
+    split: GoldenSplit | None,
 ) -> None:
-    """Give clusters left without a golden record the one a merge took from their records.
+    """Make the merge trees agree with where records went: revive, re-attach, move keys, pins."""
+    holder = provenance.holders_of(home, applied.targets)
+    for merge in applied.revived.values():
+        golden.revive(session, merge=merge, actor=actor, reason=trigger)
+    _record_unmerges(
+        session,
+        settings=settings,
+        records=records,
+        applied=applied,
+        actor=actor,
+        trigger=trigger,
+        split=split,
+    )
+    for absorbed, merge in sorted(tree.merges.items()):
+        now = holder.get(absorbed)
+        if absorbed in applied.revived or now is None or now == merge.survivor_id:
+            continue
+        golden.reattach(session, merge=merge, survivor_id=now, actor=actor, reason=trigger)
+    keys: dict[str, list[int]] = defaultdict(list)
+    for key_id, key_home in tree.key_home.items():
+        if key_home in holder:
+            keys[holder[key_home]].append(key_id)
+    for target, key_ids in sorted(keys.items()):
+        crosswalk.restore_downstream_keys(
+            session, key_ids=sorted(key_ids), to_golden=target, actor=actor
+        )
+    golden.carry_pins(session, roots={tree.root(g) for g in tree.merges} | set(holder.values()))
 
-    When records that a merge put together separate again (a steward's split, or a change that
-    re-clustering acts on), the records that came from the absorbed golden record get that
-    golden record back, not a new one: its ID, pins and downstream keys return, so a split is
-    an exact undo of the merge. The merge with the most of the cluster's records wins, then
-    the most recent one; each absorbed golden record is revived once.
-    """
-    unplaced = [members for members, target in chosen.items() if target is None]
-    holders = {current[k] for members in unplaced for k in members} - {None}
-    if not unplaced or not holders:
-        return
-    merges = repository.open_merges_into(session, {g for g in holders if g is not None})
-    if not merges:
-        return
-    offers = []
-    for members in unplaced:
-        ids = {records[k].id for k in members if records[k].id is not None}
-        for merge in merges:
-            overlap = len(ids.intersection(merge.record_ids))
-            if overlap:
-                offers.append((-overlap, -merge.id, members, merge))
-    for _, _, members, merge in sorted(offers, key=lambda o: (o[0], o[1], o[2])):
-        if chosen[members] is None and merge.absorbed_id not in claimed:
-            chosen[members] = merge.absorbed_id
-            claimed.add(merge.absorbed_id)
-            applied.revived[merge.absorbed_id] = merge
+
+def _record_unmerges(
+    session: Session,
+    *,
+    settings: MatchSettings,
+    records: Mapping[str, SourceRecord],
+    applied: _Applied,
+    actor: str,
+    trigger: str,
+    split: GoldenSplit | None,
+) -> None:
+    """Mark the merges a revival undid, by the steward's split or by a split of the hub's own."""
+    gained: dict[str, list[str]] = defaultdict(list)
+    for key, (_, new) in applied.moved.items():
+        gained[new].append(key)
+    for revived, merge in sorted(applied.revived.items()):
+        if split is not None:
+            split.undid_merge_ids = [*split.undid_merge_ids, merge.id]
+            merge.undone_by_split_id = split.id
+            continue
+        # A split the hub made on its own (re-clustering) is recorded like a steward's, so
+        # every merge that was undone says by what.
+        moved_in = gained.get(revived, [])
+        origin = Counter(applied.moved[k][0] for k in moved_in).most_common(1)
+        auto = GoldenSplit(
+            domain=merge.domain,
+            golden_id=origin[0][0] if origin and origin[0][0] else merge.survivor_id,
+            record_ids=sorted(rid for k in moved_in if (rid := records[k].id) is not None),
+            result_golden_ids=[revived],
+            undid_merge_ids=[merge.id],
+            actor=actor,
+            reason=f"re-clustered after {trigger}"[:500],
+            rule_set_version=settings.version,
+            created_at=utcnow(),
+        )
+        repository.add_split(session, auto)
+        merge.undone_by_split_id = auto.id
 
 
 def _refresh_touched(
@@ -867,7 +924,6 @@ def _refresh_touched(
     applied: _Applied,
     actor: str,
     trigger: str,
-    split: GoldenSplit | None,
 ) -> None:
     """Retire golden records left empty; write new versions of the others that changed."""
     for old, went_to in sorted(lost.items()):
@@ -915,28 +971,6 @@ def _refresh_touched(
         membership_changed=True,
         match_version=settings.version,
     )
-    for revived, merge in sorted(applied.revived.items()):
-        if split is not None:
-            split.undid_merge_ids = [*split.undid_merge_ids, merge.id]
-            merge.undone_by_split_id = split.id
-            continue
-        # A split the hub made on its own (re-clustering) is recorded like a steward's, so
-        # every merge that was undone says by what.
-        moved_in = gained.get(revived, [])
-        origin = Counter(applied.moved[k][0] for k in moved_in).most_common(1)
-        auto = GoldenSplit(
-            domain=merge.domain,
-            golden_id=origin[0][0] if origin and origin[0][0] else merge.survivor_id,
-            record_ids=sorted(records[k].id for k in moved_in),
-            result_golden_ids=[revived],
-            undid_merge_ids=[merge.id],
-            actor=actor,
-            reason=f"re-clustered after {trigger}"[:500],
-            rule_set_version=settings.version,
-            created_at=utcnow(),
-        )
-        repository.add_split(session, auto)
-        merge.undone_by_split_id = auto.id
 
 
 def _propose(

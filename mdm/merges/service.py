@@ -88,6 +88,12 @@ def check_merge(
         )
     left = _golden_of(session, domain, golden_ids[0])
     right = _golden_of(session, domain, golden_ids[1])
+    # Lock both, lower ID first (two stewards merging the same pair the other way round must
+    # not deadlock), reading them again: a merge committed meanwhile is followed.
+    for locked_id in sorted({left.id, right.id}):
+        golden.resolve_for_update(session, locked_id)
+    left = _golden_of(session, domain, left.id)
+    right = _golden_of(session, domain, right.id)
     if left.id == right.id:
         raise Conflict(
             f"{golden_ids[0]} and {golden_ids[1]} are already one golden record ({left.id})",
@@ -278,9 +284,13 @@ def split_records(
         leaving=split_out,
     )
     result = SplitResult(split=split, golden_id=target.id)
+    # Usually the golden record stays with the records that stay; but when the records that
+    # stay came from a golden record a merge absorbed, they get that one back and the split
+    # records keep theirs (provenance decides, not which side the steward named).
+    stayed = {golden.resolve(session, r.golden_id).id for r in staying}
     for ref, record in chosen.values():
         placed = golden.resolve(session, record.golden_id).id
-        if placed == target.id:
+        if placed in stayed:
             raise AssertionError(f"cannot-links did not split record {record.id} out")
         result.placed[ref] = placed
     result.restored = sorted(applied.revived)

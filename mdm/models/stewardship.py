@@ -36,6 +36,8 @@ class GoldenPin(Base):
     carried_by_merge_id: Mapped[int | None] = mapped_column(
         ForeignKey("golden_merge.id"), default=None
     )
+    # For a carried pin, the golden record whose steward pinned it (its own pin stays there).
+    origin_golden_id: Mapped[str | None] = mapped_column(String(40), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -25,7 +25,7 @@ from mdm.pins import repository
 
 
 def _target(session: Session, domain: str, golden_id: str) -> GoldenRecord:
-    record = golden.resolve(session, golden_id)
+    record = golden.resolve_for_update(session, golden_id)
     if record.domain != domain:
         raise NotFound(
             f"golden record {golden_id!r} is a {record.domain}, not a {domain}",
@@ -77,6 +77,7 @@ def pin(
         existing.actor = actor
         existing.reason = reason[:500]
         existing.carried_by_merge_id = None
+        existing.origin_golden_id = None
         existing.created_at = utcnow()
         row = existing
     else:
@@ -126,6 +127,12 @@ def unpin(
     existing = repository.pin(session, record.id, attribute)
     if existing is None:
         raise NotFound(f"{record.id} has no pinned {attribute!r}", code="unknown_pin")
+    if existing.origin_golden_id is not None:
+        # A pin carried from an absorbed golden record: unpinning it here unpins it there
+        # too, or the next rearrangement of the merge would carry it back.
+        origin = repository.pin(session, existing.origin_golden_id, attribute)
+        if origin is not None:
+            repository.delete(session, origin)
     repository.delete(session, existing)
     audit.record(
         session,

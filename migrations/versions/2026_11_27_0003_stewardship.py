@@ -96,6 +96,7 @@ def upgrade() -> None:
     sa.Column('actor', sa.String(length=200), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('carried_by_merge_id', sa.Integer(), nullable=True),
+    sa.Column('origin_golden_id', sa.String(length=40), nullable=True),
     sa.Column('created_at', mdm.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['carried_by_merge_id'], ['golden_merge.id'], name=op.f('fk_golden_pin_carried_by_merge_id_golden_merge')),
     sa.ForeignKeyConstraint(['golden_id'], ['golden_record.id'], name=op.f('fk_golden_pin_golden_id_golden_record')),

@@ -55,14 +55,24 @@ def person_records(draw: st.DrawFn, person: int, tag: str) -> list[dict[str, Any
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    a, b = draw(st.lists(st.integers(0, len(PEOPLE) - 1), min_size=2, max_size=2, unique=True))
+def scenarios(draw: st.DrawFn, sides: tuple[str, ...] = ("a", "b")) -> dict[str, Any]:
+    people = draw(
+        st.lists(
+            st.integers(0, len(PEOPLE) - 1),
+            min_size=len(sides),
+            max_size=len(sides),
+            unique=True,
+        )
+    )
     return {
-        "a": draw(person_records(a, "A")),
-        "b": draw(person_records(b, "B")),
+        "sides": sides,
+        **{
+            side: draw(person_records(p, side.upper()))
+            for side, p in zip(sides, people, strict=True)
+        },
         "keys": {
             side: draw(st.lists(st.sampled_from(["supply", "billing"]), unique=True, max_size=2))
-            for side in ("a", "b")
+            for side in sides
         },
         "pins": {
             side: {
@@ -71,9 +81,10 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                     st.lists(st.sampled_from(sorted(PIN_VALUES)), unique=True, max_size=2)
                 )
             }
-            for side in ("a", "b")
+            for side in sides
         },
         "merge_order": draw(st.booleans()),
+        "undo_order": draw(st.permutations(range(len(sides) - 1))),
     }
 
 
@@ -95,7 +106,7 @@ def _state(session: Session, golden_id: str) -> dict[str, Any]:
     }
 
 
-def _load(session: Session, scenario: dict[str, Any]) -> tuple[str, str]:
+def _load(session: Session, scenario: dict[str, Any]) -> dict[str, str]:
     for code in SYSTEMS:
         source_systems.create(
             session,
@@ -114,7 +125,7 @@ def _load(session: Session, scenario: dict[str, Any]) -> tuple[str, str]:
             max_rows=10,
         )
     ids = {}
-    for side in ("a", "b"):
+    for side in scenario["sides"]:
         for item in scenario[side]:
             ingest.ingest_batch(
                 session,
@@ -147,7 +158,7 @@ def _load(session: Session, scenario: dict[str, Any]) -> tuple[str, str]:
                 reason="test",
                 actor="steward",
             )
-    return ids["a"], ids["b"]
+    return ids
 
 
 @settings(
@@ -161,7 +172,8 @@ def test_split_after_merge_restores_both_golden_records_exactly(
 ) -> None:
     savepoint = session.begin_nested()
     try:
-        a, b = _load(session, scenario)
+        ids = _load(session, scenario)
+        a, b = ids["a"], ids["b"]
         # Each person's records are one golden record, the two people two.
         assert a != b
         before = {g: _state(session, g) for g in (a, b)}
@@ -187,4 +199,53 @@ def test_split_after_merge_restores_both_golden_records_exactly(
         savepoint.rollback()
         # Rows rolled back here are gone; so must their objects be, or SQLite's reused IDs
         # collide with them in the next example.
+        session.expunge_all()
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(scenario=scenarios(sides=("a", "b", "c")))
+def test_a_chain_of_merges_undone_in_any_order_restores_every_golden_record(
+    session: Session, scenario: dict[str, Any]
+) -> None:
+    """A absorbs B (or B absorbs A), the survivor and C merge; then each merge is undone by
+    splitting one person's records out, in any order: all three come back as they were."""
+    savepoint = session.begin_nested()
+    try:
+        ids = _load(session, scenario)
+        assert len(set(ids.values())) == 3
+        before = {g: _state(session, g) for g in ids.values()}
+        first = (ids["a"], ids["b"]) if scenario["merge_order"] else (ids["b"], ids["a"])
+        merged = merges.merge_goldens(
+            session, domain="provider", golden_ids=first, actor="steward", reason="test"
+        )
+        merges.merge_goldens(
+            session,
+            domain="provider",
+            golden_ids=(merged.survivor_id, ids["c"]),
+            actor="steward",
+            reason="test",
+        )
+        # Undo by splitting people out: one of the two people that are not the final root,
+        # in the drawn order; each time out of wherever their records are now.
+        root = golden.resolve(session, ids["a"]).id
+        others = [side for side in ("a", "b", "c") if ids[side] != root]
+        for index in scenario["undo_order"]:
+            side = others[index]
+            holder = golden.resolve(session, ids[side]).id
+            merges.split_records(
+                session,
+                domain="provider",
+                golden_id=holder,
+                records=[merges.RecordRef(s, k) for s, k in before[ids[side]]["members"]],
+                actor="steward",
+                reason="test",
+            )
+
+        assert {g: _state(session, g) for g in ids.values()} == before
+    finally:
+        savepoint.rollback()
         session.expunge_all()
