@@ -17,4 +17,12 @@ def canonical(value: Any) -> str:
     Standardised attributes are JSON already; ``default=str`` only keeps an odd value (a date
     object from a caller) from failing the whole resolution.
     """
+    # Most values are plain text: build exactly what json.dumps would, without its machinery
+    # (resolution compares every candidate value several times).
+    kind = type(value)
+    if kind is str and value.isascii() and value.isprintable() and '"' not in value:
+        if "\\" not in value:
+            return f'"{value}"'
+    elif kind is int:
+        return str(value)
     return json.dumps(value, sort_keys=True, default=str)
