@@ -50,6 +50,7 @@ from mdm.errors import NotFound
 from mdm.golden import service as golden
 from mdm.match import provenance, repository
 from mdm.models import (
+    STEWARD_REQUEST,
     CandidateKind,
     CandidateStatus,
     DecisionOutcome,
@@ -991,6 +992,7 @@ def _propose(
     existing = {
         (c.left_golden_id, c.right_golden_id): c
         for c in repository.open_candidates_touching(session, touched)
+        if c.reason != STEWARD_REQUEST
     }
     kept: set[int] = set()
     ids: list[int] = []

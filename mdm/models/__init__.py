@@ -5,6 +5,7 @@ from mdm.models.base import Base
 from mdm.models.downstream_key import DownstreamKey
 from mdm.models.golden_record import GoldenRecord, GoldenStatus, GoldenVersion
 from mdm.models.match import (
+    STEWARD_REQUEST,
     BlockingKey,
     CandidateKind,
     CandidateStatus,
@@ -36,6 +37,7 @@ from mdm.models.stewardship import (
 from mdm.models.survivorship_policy import SurvivorshipPolicyVersion
 
 __all__ = [
+    "STEWARD_REQUEST",
     "AuditEntry",
     "Base",
     "BlockingKey",

@@ -136,6 +136,11 @@ class CandidateStatus(enum.StrEnum):
     SUPERSEDED = "superseded"
 
 
+# The reason of a candidate that is a steward's own merge request (four-eyes), not matching's
+# proposal: re-clustering never refreshes or supersedes it.
+STEWARD_REQUEST = "steward_request"
+
+
 class CandidateKind(enum.StrEnum):
     RECORD_TO_GOLDEN = "record_golden"
     GOLDEN_TO_GOLDEN = "golden_golden"

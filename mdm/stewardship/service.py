@@ -30,6 +30,7 @@ from mdm.golden import service as golden
 from mdm.match import service as match
 from mdm.merges import service as merges
 from mdm.models import (
+    STEWARD_REQUEST,
     CandidateKind,
     CandidateStatus,
     LinkKind,
@@ -40,8 +41,6 @@ from mdm.models import (
 from mdm.models.base import utcnow
 from mdm.stewardship import repository
 
-# The reason a steward's own merge request carries, to tell it from matching's proposals.
-STEWARD_REQUEST = "steward_request"
 _DECIDABLE = (CandidateStatus.OPEN, CandidateStatus.DEFERRED)
 
 

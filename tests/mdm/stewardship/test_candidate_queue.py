@@ -276,3 +276,35 @@ def test_bad_decisions_are_refused_with_the_field_named(client: TestClient) -> N
     assert "action" in wrong.text
     assert _decide(client, cid, "approve").json()["error"]["code"] == "wrong_candidate_status"
     assert client.post("/api/v1/stewardship/candidates/424242/claim").status_code == 404
+
+
+def test_a_pending_merge_request_survives_re_matching_of_its_golden_records(
+    client: TestClient,
+) -> None:
+    make_system(client, "erp")
+    grace = {"name": "Okafor, Grace"}
+    send(client, "erp", "provider", {"source_key": "P1", "attributes": grace})
+    send(
+        client, "erp", "provider", {"source_key": "P2", "attributes": {"name": "Lindqvist, Marta"}}
+    )
+    a, b = golden_of(client, "erp", "provider", "P1"), golden_of(client, "erp", "provider", "P2")
+    client.put("/api/v1/stewardship/settings/provider", json={"four_eyes": True})
+    requested = client.post(
+        "/api/v1/stewardship/provider/merges",
+        json={"golden_ids": [a, b], "reason": "married name"},
+        headers=ANN,
+    ).json()["candidate"]
+
+    # P1 changes and is matched again, which re-clusters a's neighbourhood.
+    send(
+        client,
+        "erp",
+        "provider",
+        {"source_key": "P1", "attributes": {**grace, "phone": "5125550142"}},
+    )
+
+    still = client.get(f"/api/v1/stewardship/candidates/{requested['id']}").json()
+    assert still["status"] == "pending_approval"
+    assert still["reason"] == "steward_request"
+    assert _decide(client, requested["id"], "approve", BO).status_code == 200
+    assert golden_of(client, "erp", "provider", "P1") == golden_of(client, "erp", "provider", "P2")
