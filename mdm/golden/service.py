@@ -378,6 +378,11 @@ def retire_into(
         absorbed_id=golden_id,
         kind="matching",
         record_ids=sorted(record_ids),
+        survivor_record_ids=sorted(
+            m.id
+            for m in repository.members(session, survivor_id)
+            if m.id not in set(record_ids) and m.status is not SourceRecordStatus.DELETED
+        ),
         downstream_key_ids=[],
         actor=actor,
         reason=reason[:500],
@@ -461,6 +466,11 @@ def reattach(
         entity_id=golden.id,
         detail={"merge_id": merge.id, "from": previous, "to": survivor_id, "reason": reason},
     )
+
+
+def merge_tree_ids(session: Session, root: str) -> set[str]:
+    """The golden record and every golden record merged into it, at any depth (not undone)."""
+    return {root} | {m.absorbed_id for m in repository.open_merges_under(session, {root})}
 
 
 def carry_pins(session: Session, *, roots: set[str]) -> dict[str, list[str]]:

@@ -7,17 +7,17 @@ without a merge. When re-clustering separates records (a steward's split, a reco
 changed), golden IDs follow homes, so each part gets back the golden record it came from —
 whichever side of the merge the steward named — and the tree is rearranged to match:
 
-* a cluster takes the ID of the outermost golden record among its records' homes (records of an
-  absorbed golden record that stayed with their survivor's records keep the merge standing);
-* an absorbed golden record whose records are now in a cluster of its own is revived;
+* each golden record goes with the cluster holding most of its own records (those a merge
+  recorded as its own count first; records that joined later count after them);
+* an absorbed golden record whose own records went to a cluster its survivor did not take is
+  revived there; where they went with the survivor's records, the merge stands;
 * one whose records went with another golden record than its survivor is re-attached to it;
-* keys follow their home.
+* keys follow their home; pins carried for absorbed records are recomputed.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -31,6 +31,8 @@ class Provenance:
     # Absorbed golden ID -> the open merge that absorbed it.
     merges: dict[str, GoldenMerge] = field(default_factory=dict)
     record_home: dict[int, str] = field(default_factory=dict)
+    # Records a merge listed (as the absorbed golden record's or the survivor's): their home is
+    # known. Others (records that joined later, trees without merges) float with their root.
     key_home: dict[int, str] = field(default_factory=dict)
 
     def parent(self, golden_id: str) -> str | None:
@@ -59,17 +61,11 @@ class Provenance:
             return home
         return current
 
-    def outermost(self, homes: Collection[str]) -> dict[str, str]:
-        """Each home mapped to its farthest ancestor among ``homes`` (itself if none)."""
-        present = set(homes)
-        out = {}
-        for home in homes:
-            top = home
-            for ancestor in self.ancestors(home):
-                if ancestor in present:
-                    top = ancestor
-            out[home] = top
-        return out
+    def anchored(self, record_id: int | None, current: str | None) -> bool:
+        if record_id is None or current is None:
+            return False
+        home = self.record_home.get(record_id)
+        return home is not None and self.root(home) == current
 
 
 def load(session: Session, holders: Iterable[str]) -> Provenance:
@@ -88,22 +84,19 @@ def load(session: Session, holders: Iterable[str]) -> Provenance:
     for absorbed, merge in found.merges.items():
         for record_id in merge.record_ids:
             known = found.record_home.get(record_id)
-            if known is None or depth[absorbed] > depth[known]:
+            if known is None or depth[absorbed] > depth.get(known, -1):
                 found.record_home[record_id] = absorbed
         for key_id in merge.downstream_key_ids:
             known = found.key_home.get(key_id)
-            if known is None or depth[absorbed] > depth[known]:
+            if known is None or depth[absorbed] > depth.get(known, -1):
                 found.key_home[key_id] = absorbed
+    # The survivor's own records at the time of a merge are the survivor's, unless an inner
+    # merge claims them (they were in the survivor only because it had absorbed them).
+    for merge in found.merges.values():
+        survivor_depth = len(found.ancestors(merge.survivor_id))
+        for record_id in merge.survivor_record_ids or []:
+            known = found.record_home.get(record_id)
+            if known is None or survivor_depth > depth.get(known, -1):
+                found.record_home[record_id] = merge.survivor_id
+                depth.setdefault(merge.survivor_id, survivor_depth)
     return found
-
-
-def holders_of(homes: Mapping[str, str | None], targets: Mapping[str, str]) -> dict[str, str]:
-    """For each home golden record, the golden record most of its records went to."""
-    votes: dict[str, Counter[str]] = {}
-    for key, home in homes.items():
-        if home is not None and key in targets:
-            votes.setdefault(home, Counter())[targets[key]] += 1
-    return {
-        home: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[0][0]
-        for home, counter in votes.items()
-    }

@@ -210,11 +210,15 @@ def matchable_records_of_domain(session: Session, domain: str) -> Sequence[Sourc
 
 
 def member_count(session: Session, golden_id: str) -> int:
+    """Source records still taking part (not deleted): a golden record with none is empty."""
     return (
         session.scalar(
             select(func.count())
             .select_from(SourceRecord)
-            .where(SourceRecord.golden_id == golden_id)
+            .where(
+                SourceRecord.golden_id == golden_id,
+                SourceRecord.status != SourceRecordStatus.DELETED,
+            )
         )
         or 0
     )

@@ -742,29 +742,49 @@ def _apply(
     home: dict[str, str | None] = {
         k: tree.home(records[k].id, g) if g is not None else None for k, g in current.items()
     }
-    votes: dict[tuple[str, ...], Counter[str]] = {}
+    anchored = {k for k in records if tree.anchored(records[k].id, current[k])}
+    votes: dict[tuple[str, tuple[str, ...]], list[int]] = {}
     for members in clustering.clusters:
-        homes = {home[k] for k in members if home[k] is not None}
-        top = tree.outermost([h for h in homes if h is not None])
-        votes[members] = Counter(top[h] for k in members if (h := home[k]) is not None)
-    age = repository.golden_created(
-        session, known | {g for counter in votes.values() for g in counter}
-    )
-    # Each golden record stays with the cluster holding most of its records (a split leaves the
-    # ID with the bigger part); on a tie, with the records that did not change (the changed one
-    # moves), then with the older golden record. Clusters that get none found a new one. Records
-    # a steward split out (``leaving``) never take the golden record with them.
+        for k in members:
+            if (h := home[k]) is not None:
+                tally = votes.setdefault((h, members), [0, 0])
+                tally[0 if k in anchored else 1] += 1
+    age = repository.golden_created(session, known | {h for h, _ in votes})
+    # Where each golden record's own records went most (those a merge recorded as its own
+    # first, then, away from records a steward split out, those that joined it since): an
+    # absorbed golden record may take only that cluster, and not one its survivor goes for too
+    # (the merge then stands).
+    best = {
+        h: min(
+            (m for g, m in votes if g == h),
+            key=lambda m: (
+                -votes[(h, m)][0],
+                bool(leaving.intersection(m)),
+                -votes[(h, m)][1],
+                bool(incoming.intersection(m)),
+                m,
+            ),
+        )
+        for h in {h for h, _ in votes}
+    }
+    # Each golden record goes first for the cluster where most of its own records went (by the
+    # rule above); golden records wanting one cluster, the one holding most of it wins, then
+    # the one without records a steward split out, then the one whose records did not change,
+    # then the older. A golden record that lost may still take another cluster of its records;
+    # clusters that get none found a new one.
     shares = sorted(
         (
+            best[g] != members,
+            -(anchors + others),
             bool(leaving.intersection(members)),
-            -n,
             bool(incoming.intersection(members)),
             age[g],
             g,
             members,
         )
-        for members, counter in votes.items()
-        for g, n in counter.items()
+        for (g, members), (anchors, others) in votes.items()
+        if g not in tree.merges
+        or (best[g] == members and not any(best.get(a) == members for a in tree.ancestors(g)))
     )
     chosen: dict[tuple[str, ...], str | None] = dict.fromkeys(clustering.clusters)
     claimed: set[str] = set()
@@ -800,7 +820,7 @@ def _apply(
             session,
             settings=settings,
             tree=tree,
-            home=home,
+            best=best,
             records=records,
             applied=applied,
             actor=actor,
@@ -841,7 +861,7 @@ def _rearrange(
     *,
     settings: MatchSettings,
     tree: provenance.Provenance,
-    home: Mapping[str, str | None],
+    best: Mapping[str, tuple[str, ...]],
     records: Mapping[str, SourceRecord],
     applied: _Applied,
     actor: str,
@@ -849,7 +869,6 @@ def _rearrange(
     split: GoldenSplit | None,
 ) -> None:
     """Make the merge trees agree with where records went: revive, re-attach, move keys, pins."""
-    holder = provenance.holders_of(home, applied.targets)
     for merge in applied.revived.values():
         golden.revive(session, merge=merge, actor=actor, reason=trigger)
     _record_unmerges(
@@ -861,20 +880,33 @@ def _rearrange(
         trigger=trigger,
         split=split,
     )
+    live = set(applied.targets.values())
+
+    def lands(golden_id: str) -> str | None:
+        """The live golden record a tree member ends in: itself, or where its records went."""
+        if golden_id in live:
+            return golden_id
+        cluster = best.get(golden_id)
+        return applied.targets[cluster[0]] if cluster else None
+
     for absorbed, merge in sorted(tree.merges.items()):
-        now = holder.get(absorbed)
-        if absorbed in applied.revived or now is None or now == merge.survivor_id:
+        if absorbed in applied.revived:
+            continue
+        now = lands(absorbed)
+        # The merge stands while the survivor's records and the absorbed one's stay together
+        # (through whatever the survivor was merged into); otherwise it follows its records.
+        if now is None or now == lands(merge.survivor_id):
             continue
         golden.reattach(session, merge=merge, survivor_id=now, actor=actor, reason=trigger)
     keys: dict[str, list[int]] = defaultdict(list)
     for key_id, key_home in tree.key_home.items():
-        if key_home in holder:
-            keys[holder[key_home]].append(key_id)
+        if (target := lands(key_home)) is not None:
+            keys[target].append(key_id)
     for target, key_ids in sorted(keys.items()):
         crosswalk.restore_downstream_keys(
             session, key_ids=sorted(key_ids), to_golden=target, actor=actor
         )
-    golden.carry_pins(session, roots={tree.root(g) for g in tree.merges} | set(holder.values()))
+    golden.carry_pins(session, roots={tree.root(g) for g in tree.merges} | live)
 
 
 def _record_unmerges(

@@ -52,6 +52,8 @@ class GoldenMerge(Base):
     kind: Mapped[str] = mapped_column(String(16))
     # The absorbed golden record's source records at the time of the merge.
     record_ids: Mapped[list[Any]] = mapped_column(JSONType)
+    # The survivor's source records at the time of the merge: its own, for provenance.
+    survivor_record_ids: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     # Downstream keys that moved from the absorbed golden record to the survivor.
     downstream_key_ids: Mapped[list[Any]] = mapped_column(JSONType)
     candidate_id: Mapped[int | None] = mapped_column(Integer, default=None)

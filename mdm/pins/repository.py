@@ -20,6 +20,18 @@ def pins_of(session: Session, golden_id: str) -> Sequence[GoldenPin]:
     ).all()
 
 
+def delete_attribute_pins(session: Session, golden_ids: set[str], attribute: str) -> int:
+    rows = session.scalars(
+        select(GoldenPin).where(
+            GoldenPin.golden_id.in_(sorted(golden_ids)), GoldenPin.attribute == attribute
+        )
+    ).all()
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)
+
+
 def add(session: Session, row: GoldenPin) -> None:
     session.add(row)
     session.flush()

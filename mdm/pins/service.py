@@ -90,6 +90,8 @@ def pin(
             created_at=utcnow(),
         )
         repository.add(session, row)
+    # The steward's own pin now takes precedence over any carried for the attribute.
+    golden.carry_pins(session, roots={record.id})
     shown = mask_value(spec_attr.scheme, pinned_value) if spec_attr.sensitive else pinned_value
     audit.record(
         session,
@@ -127,20 +129,19 @@ def unpin(
     existing = repository.pin(session, record.id, attribute)
     if existing is None:
         raise NotFound(f"{record.id} has no pinned {attribute!r}", code="unknown_pin")
-    if existing.origin_golden_id is not None:
-        # A pin carried from an absorbed golden record: unpinning it here unpins it there
-        # too, or the next rearrangement of the merge would carry it back.
-        origin = repository.pin(session, existing.origin_golden_id, attribute)
-        if origin is not None:
-            repository.delete(session, origin)
-    repository.delete(session, existing)
+    # "The sources decide again": the attribute is unpinned in the whole merge tree, on the
+    # golden records this one absorbed too, or their pins would be carried back to it.
+    removed = repository.delete_attribute_pins(
+        session, golden.merge_tree_ids(session, record.id), attribute
+    )
+    golden.carry_pins(session, roots={record.id})
     audit.record(
         session,
         actor=actor,
         action="steward.unpin",
         entity_type="golden_record",
         entity_id=record.id,
-        detail={"attribute": attribute, "reason": reason},
+        detail={"attribute": attribute, "reason": reason, "pins_removed": removed},
     )
     golden.refresh(
         session,

@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('absorbed_id', sa.String(length=40), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('record_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('survivor_record_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('downstream_key_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('candidate_id', sa.Integer(), nullable=True),
     sa.Column('actor', sa.String(length=200), nullable=False),

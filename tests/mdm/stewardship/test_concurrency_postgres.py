@@ -1,5 +1,5 @@
-"""Review: PostgreSQL-only defects (column lengths SQLite does not enforce; races between
-concurrent transactions). Each test fails now on PostgreSQL and is skipped on SQLite."""
+"""PostgreSQL-only defects (column lengths SQLite does not enforce; races between
+concurrent transactions). PostgreSQL only (skipped on SQLite)."""
 
 from __future__ import annotations
 
@@ -163,7 +163,6 @@ def test_a_record_ingested_during_a_steward_merge_reaches_the_survivor(
         )
         assert results[0].status_code == 200
         members = {(m["source"], m["source_key"]) for m in golden(client, "provider", a)["members"]}
-        # Today S1 lands in B after B was merged away: in no live golden record's survivorship.
         assert ("supply", "S1") in members
     engine.dispose()
 
@@ -186,7 +185,6 @@ def test_a_pin_during_a_merge_is_serialised_not_a_server_error(fresh_database_ur
                 )
                 session.commit()
 
-        # Today: UniqueViolation on golden_version (the FOR UPDATE read keeps the stale row).
         _race(
             lambda s: merges.merge_goldens(
                 s, domain="provider", golden_ids=(a, b), actor="ann", reason="r"

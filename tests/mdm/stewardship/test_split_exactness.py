@@ -1,7 +1,5 @@
-"""Review: a split must undo exactly the merge that brought the split records in.
-
-Both tests fail now: the split revives the wrong golden record (chains of merges), or hands the
-survivor's ID to the absorbed side's records (splitting the survivor's own records out).
+"""A split undoes exactly the merge that brought the split records in: through chains of merges,
+and whichever side of the merge the steward names.
 """
 
 from __future__ import annotations
@@ -89,7 +87,6 @@ def test_splitting_b_out_after_a_chain_of_merges_gives_b_back(client: TestClient
 
     split = _split(client, c, ("billing", "B1"))
 
-    # Today B1 revives A (Grace's ID), with Grace's downstream key S-A, and B stays merged.
     assert split["placed"][0]["golden_id"] == b
     assert _state(client, b) == before_b
     assert ("supply", "S-A", "downstream") not in _state(client, b)["crosswalk"]
@@ -125,6 +122,4 @@ def test_splitting_the_survivors_own_record_out_restores_both_sides(client: Test
 
     _split(client, a, ("erp", "A1"))
 
-    # Today Grace's ID A keeps Marta's record (and Grace's downstream key S-A now names Marta),
-    # Grace gets a new ID, and B stays merged into A for ever.
     assert {g: _state(client, g) for g in (a, b)} == before

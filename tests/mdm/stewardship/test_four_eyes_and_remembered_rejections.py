@@ -1,4 +1,4 @@
-"""Review: the candidate queue and four-eyes. Each test fails now."""
+"""the candidate queue and four-eyes."""
 
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ def test_a_pair_pending_approval_is_not_proposed_a_second_time(client: TestClien
 
     _resend_clinic_b(client)
 
-    # Today matching opens a second candidate for the same two golden records.
     assert [c["id"] for c in _waiting(client)] == [candidate["id"]]
 
 
@@ -99,7 +98,7 @@ def test_rejecting_a_stewards_merge_request_is_remembered(client: TestClient) ->
 
     _resend_clinic_b(client)
 
-    # docs/stewardship.md: reject is "not a match", never proposed again. Today nothing is
+    # docs/stewardship.md: reject is "not a match", never proposed again. nothing is
     # remembered and matching's own candidate for the pair is still in the queue.
     assert _waiting(client) == []
 

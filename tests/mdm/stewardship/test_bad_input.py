@@ -1,5 +1,5 @@
-"""Review: bad input on the new endpoints answers 4xx naming the field, never 500; golden
-versions name the match rule set and the survivorship policy. Each test fails now."""
+"""bad input on the new endpoints answers 4xx naming the field, never 500; golden
+versions name the match rule set and the survivorship policy."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ def _one_golden(client: TestClient) -> str:
 def test_pinning_a_blank_value_is_refused_naming_the_field(client: TestClient) -> None:
     golden_id = _one_golden(client)
 
-    # Today: KeyError in mdm/pins/service.py (standardisation drops the blank value) -> 500.
     response = client.put(
         f"/api/v1/golden/provider/{golden_id}/pins/phone", json={"value": "   ", "reason": "x"}
     )
@@ -72,7 +71,7 @@ def test_golden_versions_written_by_pins_and_activation_name_the_match_rule_set(
 
     history = client.get(f"/api/v1/golden/provider/{golden_id}/history").json()
 
-    # docs/survivorship.md: every golden version records "<match rule set>+<policy>". Today the
+    # docs/survivorship.md: every golden version records "<match rule set>+<policy>". the
     # pin, unpin and activation versions record the policy alone ("provider-default-v1").
     assert [h["rule_set_version"].split("+")[0] for h in history] == ["provider-default-1"] * len(
         history
