@@ -124,3 +124,20 @@ def test_a_policy_that_does_not_fit_the_domain_is_refused_with_the_field(
     again = client.post("/api/v1/survivorship/policies", json={"policy": _policy()})
     assert again.status_code == 409
     assert client.get("/api/v1/survivorship/policies/nope/preview").status_code == 404
+
+
+def test_preview_counts_a_change_of_rule_behind_the_same_value(client: TestClient) -> None:
+    gid = _grace_in_two_systems(client)
+    # The ERP's phone wins today as the most recent; ranked first, it wins by priority.
+    policy = _policy(
+        version="provider-erp-phone-v2",
+        attributes={"phone": {"rules": [{"kind": "source_priority", "sources": ["erp"]}]}},
+    )
+    assert client.post("/api/v1/survivorship/policies", json={"policy": policy}).status_code == 201
+
+    preview = client.get("/api/v1/survivorship/policies/provider-erp-phone-v2/preview").json()
+    activated = client.post("/api/v1/survivorship/policies/provider-erp-phone-v2/activate").json()
+
+    assert (preview["changed"], preview["lineage_only"]) == (0, 1)
+    assert activated["golden_records_changed"] == 1
+    assert golden(client, "provider", gid)["lineage"]["phone"]["rule"] == "source_priority"
