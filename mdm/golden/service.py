@@ -350,27 +350,14 @@ def retire_into(
     """
     golden = repository.get(session, golden_id, for_update=True)
     assert golden is not None
-    golden.status = GoldenStatus.MERGED
-    golden.merged_into_id = survivor_id
-    golden.version += 1
-    golden.updated_at = utcnow()
     version_label = rule_set_version(match_version, policy_for(session, golden.domain).version)
-    repository.add_version(
+    _merge_into(
         session,
-        GoldenVersion(
-            golden_id=golden.id,
-            version=golden.version,
-            status=GoldenStatus.MERGED.value,
-            attributes=golden.attributes,
-            lineage=golden.lineage,
-            member_ids=[],
-            changed_attributes=[],
-            reason="merged",
-            detail=f"merged into {survivor_id}: {reason}"[:2000],
-            actor=actor,
-            rule_set_version=version_label,
-            created_at=golden.updated_at,
-        ),
+        golden,
+        survivor_id,
+        detail=f"merged into {survivor_id}: {reason}",
+        actor=actor,
+        rule_set_version=version_label,
     )
     merge = GoldenMerge(
         domain=golden.domain,
@@ -408,6 +395,39 @@ def retire_into(
     return merge
 
 
+def _merge_into(
+    session: Session,
+    golden: GoldenRecord,
+    survivor_id: str,
+    *,
+    detail: str,
+    actor: str,
+    rule_set_version: str,
+) -> None:
+    """Point a golden record at its survivor and write the ``merged`` version that says so."""
+    golden.status = GoldenStatus.MERGED
+    golden.merged_into_id = survivor_id
+    golden.version += 1
+    golden.updated_at = utcnow()
+    repository.add_version(
+        session,
+        GoldenVersion(
+            golden_id=golden.id,
+            version=golden.version,
+            status=GoldenStatus.MERGED.value,
+            attributes=golden.attributes,
+            lineage=golden.lineage,
+            member_ids=[],
+            changed_attributes=[],
+            reason="merged",
+            detail=detail[:2000],
+            actor=actor,
+            rule_set_version=rule_set_version,
+            created_at=golden.updated_at,
+        ),
+    )
+
+
 def revive(session: Session, *, merge: GoldenMerge, actor: str, reason: str) -> GoldenRecord:
     """Bring back a golden record a merge absorbed, as a split of its records asks.
 
@@ -438,25 +458,13 @@ def reattach(
     assert golden is not None
     previous = merge.survivor_id
     merge.survivor_id = survivor_id
-    golden.merged_into_id = survivor_id
-    golden.version += 1
-    golden.updated_at = utcnow()
-    repository.add_version(
+    _merge_into(
         session,
-        GoldenVersion(
-            golden_id=golden.id,
-            version=golden.version,
-            status=GoldenStatus.MERGED.value,
-            attributes=golden.attributes,
-            lineage=golden.lineage,
-            member_ids=[],
-            changed_attributes=[],
-            reason="merged",
-            detail=f"now merged into {survivor_id} (was {previous}): {reason}"[:2000],
-            actor=actor,
-            rule_set_version=merge.rule_set_version,
-            created_at=golden.updated_at,
-        ),
+        golden,
+        survivor_id,
+        detail=f"now merged into {survivor_id} (was {previous}): {reason}",
+        actor=actor,
+        rule_set_version=merge.rule_set_version,
     )
     audit.record(
         session,

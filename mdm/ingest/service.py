@@ -241,13 +241,7 @@ def delete_record(
 ) -> RowResult:
     """The source deleted the record: it leaves survivorship but stays for history and crosswalk."""
     spec = get_domain(domain)
-    system = source_systems.get(session, code=source_code)
-    record = repository.by_key(session, system_id=system.id, domain=spec.name, key=source_key)
-    if record is None:
-        raise NotFound(
-            f"{source_code} has no {domain} record with key {source_key!r}",
-            code="unknown_source_record",
-        )
+    record = get_record(session, source_code=source_code, domain=domain, source_key=source_key)
     if record.status is SourceRecordStatus.DELETED:
         return RowResult(
             0, source_key, "unchanged", golden.resolve(session, record.golden_id).id, record.version
@@ -298,13 +292,7 @@ class RecordView:
 
 def record_view(session: Session, *, source_code: str, domain: str, source_key: str) -> RecordView:
     spec = get_domain(domain)
-    system = source_systems.get(session, code=source_code)
-    record = repository.by_key(session, system_id=system.id, domain=spec.name, key=source_key)
-    if record is None:
-        raise NotFound(
-            f"{source_code} has no {domain} record with key {source_key!r}",
-            code="unknown_source_record",
-        )
+    record = get_record(session, source_code=source_code, domain=domain, source_key=source_key)
     raw = dict(record.raw)
     if isinstance(raw.get("attributes"), dict):
         raw["attributes"] = mask_attributes(spec, raw["attributes"])

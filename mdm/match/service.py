@@ -587,14 +587,7 @@ def decisions_for(
     session: Session, *, source_code: str, domain: str, source_key: str
 ) -> Sequence[MatchDecision]:
     get_domain(domain)
-    record = repository.record_by_key(
-        session, source_code=source_code, domain=domain, source_key=source_key
-    )
-    if record is None:
-        raise NotFound(
-            f"{source_code} has no {domain} record with key {source_key!r}",
-            code="unknown_source_record",
-        )
+    record = source_record(session, source_code=source_code, domain=domain, source_key=source_key)
     return repository.decisions_of(session, record.id)
 
 
@@ -737,8 +730,19 @@ def _apply(
     current: dict[str, str | None] = {k: r.golden_id for k, r in records.items()}
     known = {g for g in current.values() if g is not None}
     # Records count for their home golden record (see mdm.match.provenance): the one a merge
-    # brought them from, so separated records get their own golden record back.
-    tree = provenance.load(session, known)
+    # brought them from, so separated records get their own golden record back. Only when
+    # golden records split or meet can that change anything: the usual record joining one
+    # golden record, or founding its own, reads no merge history.
+    golden_clusters = Counter(
+        g for members in clustering.clusters for g in {current[k] for k in members} if g
+    )
+    meeting = any(
+        len({current[k] for k in members} - {None}) > 1 for members in clustering.clusters
+    )
+    if meeting or any(n > 1 for n in golden_clusters.values()):
+        tree = provenance.load(session, known)
+    else:
+        tree = provenance.Provenance()
     home: dict[str, str | None] = {
         k: tree.home(records[k].id, g) if g is not None else None for k, g in current.items()
     }

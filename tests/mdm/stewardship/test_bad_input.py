@@ -6,8 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.helpers import golden_of, make_system, send
-
-GRACE = {"name": "Okafor, Grace A", "birth_date": "1975-02-14", "phone": "(512) 555-0142"}
+from tests.mdm.stewardship.helpers import GRACE
 
 
 def _one_golden(client: TestClient) -> str:

@@ -21,15 +21,12 @@ from mdm.pins import service as pins
 from mdm.survivorship_policies import service as policies
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import golden, golden_of, make_system, send
+from tests.mdm.stewardship.helpers import GRACE, MARTA, PAUL
 from tests.mdm.stewardship.test_candidate_queue import ANN, _decide, _review_pair
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL.startswith("postgresql"), reason="PostgreSQL only"
 )
-
-GRACE = {"name": "Okafor, Grace A", "birth_date": "1975-02-14", "phone": "(512) 555-0142"}
-MARTA = {"name": "Lindqvist, Marta", "birth_date": "1981-09-03", "phone": "(737) 555-0199"}
-PAUL = {"name": "Abernathy, Paul", "birth_date": "1962-11-30", "phone": "(210) 555-0123"}
 
 
 # --- lengths the API accepts but the columns do not ----------------------------------------

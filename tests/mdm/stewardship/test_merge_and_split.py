@@ -7,10 +7,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.helpers import NPI_A, NPI_B, golden, golden_of, make_system, send
+from tests.mdm.stewardship.helpers import GRACE, MARTA, state
 
-GRACE = {"name": "Okafor, Grace A", "birth_date": "1975-02-14", "phone": "(512) 555-0142"}
 GRACE_CLINIC = {"name": "Grace Okafor MD", "birth_date": "02/14/1975", "email": "go@clinic.example"}
-MARTA = {"name": "Lindqvist, Marta", "birth_date": "1981-09-03", "phone": "(737) 555-0199"}
 
 
 def _setup(client: TestClient) -> tuple[str, str]:
@@ -24,22 +23,6 @@ def _setup(client: TestClient) -> tuple[str, str]:
     assert golden_of(client, "clinic_a", "provider", "77") == grace
     assert grace != marta
     return grace, marta
-
-
-def _state(client: TestClient, golden_id: str) -> dict[str, Any]:
-    body = golden(client, "provider", golden_id)
-    crosswalk = client.get(f"/api/v1/golden/provider/{golden_id}/crosswalk").json()
-    pins = client.get(f"/api/v1/golden/provider/{golden_id}/pins").json()["pins"]
-    return {
-        "id": body["id"],
-        "status": body["status"],
-        "attributes": body["attributes"],
-        "lineage": body["lineage"],
-        "members": sorted((m["source"], m["source_key"]) for m in body["members"]),
-        "relationships": body["relationships"],
-        "crosswalk": sorted((k["system"], k["key"], k["kind"]) for k in crosswalk["keys"]),
-        "pins": {p["attribute"]: p["value"] for p in pins},
-    }
 
 
 def _merge(client: TestClient, a: str, b: str, **extra: Any) -> Any:
@@ -89,10 +72,10 @@ def test_split_restores_exactly_the_state_before_the_merge(client: TestClient) -
         json={"value": "Cardiology", "reason": "credentialing file"},
     )
     assert pinned.status_code == 200, pinned.text
-    before = {g: _state(client, g) for g in (grace, marta)}
+    before = {g: state(client, g) for g in (grace, marta)}
 
     assert _merge(client, grace, marta).status_code == 200
-    merged = _state(client, grace)
+    merged = state(client, grace)
     # Every record is in the survivor, and the absorbed one's pin came along (the survivor had
     # none for the attribute).
     assert merged["members"] == [("billing", "B9"), ("clinic_a", "77"), ("erp", "P1")]
@@ -111,7 +94,7 @@ def test_split_restores_exactly_the_state_before_the_merge(client: TestClient) -
     assert split.status_code == 200, split.text
     assert split.json()["restored"] == [marta]
     assert split.json()["placed"] == [{"source": "billing", "key": "B9", "golden_id": marta}]
-    after = {g: _state(client, g) for g in (grace, marta)}
+    after = {g: state(client, g) for g in (grace, marta)}
     assert after == before
     history = client.get(f"/api/v1/golden/provider/{marta}/history").json()
     assert history[-1]["reason"] == "restored by split"

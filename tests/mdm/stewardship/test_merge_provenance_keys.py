@@ -5,57 +5,12 @@ go to the golden record the split revived, never to another by the order of IDs.
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import golden, golden_of, make_system, send
-
-MARTA = {"name": "Lindqvist, Marta", "birth_date": "1981-09-03", "phone": "(737) 555-0199"}
-PAUL = {"name": "Abernathy, Paul", "birth_date": "1962-11-30", "phone": "(210) 555-0123"}
-
-
-def _state(client: TestClient, golden_id: str) -> dict[str, Any]:
-    body = golden(client, "provider", golden_id)
-    keys = client.get(f"/api/v1/golden/provider/{golden_id}/crosswalk").json()["keys"]
-    pins = client.get(f"/api/v1/golden/provider/{golden_id}/pins").json()["pins"]
-    return {
-        "id": body["id"],
-        "status": body["status"],
-        "members": sorted((m["source"], m["source_key"]) for m in body["members"]),
-        "crosswalk": sorted((k["system"], k["key"], k["kind"]) for k in keys),
-        "pins": {p["attribute"]: p["value"] for p in pins},
-    }
-
-
-def _merge(client: TestClient, a: str, b: str) -> dict[str, Any]:
-    response = client.post(
-        "/api/v1/stewardship/provider/merges",
-        json={"golden_ids": [a, b], "reason": "same clinician"},
-        headers={"X-MDM-Actor": "steward.ann"},
-    )
-    assert response.status_code == 200, response.text
-    merge: dict[str, Any] = response.json()["merge"]
-    return merge
-
-
-def _split(
-    client: TestClient, golden_id: str, *records: tuple[str, str], together: bool = True
-) -> dict[str, Any]:
-    response = client.post(
-        "/api/v1/stewardship/provider/splits",
-        json={
-            "golden_id": golden_id,
-            "records": [{"source": s, "key": k} for s, k in records],
-            "reason": "not the same clinician",
-            "together": together,
-        },
-        headers={"X-MDM-Actor": "steward.bo"},
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+from tests.helpers import golden_of, make_system, send
+from tests.mdm.stewardship.helpers import MARTA, PAUL, merge, split, state
 
 
 def _marta_into_paul(client: TestClient, marta_systems: list[str]) -> tuple[str, str]:
@@ -76,7 +31,7 @@ def _marta_into_paul(client: TestClient, marta_systems: list[str]) -> tuple[str,
         json={"value": "Cardiology", "reason": "credentialing file"},
     )
     assert pinned.status_code == 200, pinned.text
-    assert _merge(client, c, b)["survivor_id"] == c
+    assert merge(client, c, b)["survivor_id"] == c
     return b, c
 
 
@@ -86,10 +41,10 @@ def test_split_of_one_absorbed_record_revives_b_but_leaves_its_key_on_c(
     b, c = _marta_into_paul(client, ["billing", "erp", "clinic"])
 
     # B3 alone goes; B1 (must-linked to C1) and B2 stay with Paul's records.
-    _split(client, c, ("clinic", "B3"))
+    split(client, c, ("clinic", "B3"))
 
     # Whatever B's ID now resolves to holds B's downstream key and B's pin together.
-    state_b = _state(client, b)
+    state_b = state(client, b)
     assert ("supply", "S-B", "downstream") in state_b["crosswalk"], (
         f"B resolves to {state_b['id']} ({state_b['status']}) but its key S-B is on "
         f"{client.get('/api/v1/crosswalk/supply/provider/S-B').json()['golden_id']}"
@@ -112,12 +67,12 @@ def test_split_apart_of_absorbed_records_gives_bs_key_to_the_new_golden(
     b, c = _marta_into_paul(client, ["billing", "erp"])
     _low_new_ids(monkeypatch)
 
-    split = _split(client, c, ("billing", "B1"), ("erp", "B2"), together=False)
+    done = split(client, c, ("billing", "B1"), ("erp", "B2"), together=False)
 
-    placed = {p["golden_id"] for p in split["placed"]}
+    placed = {p["golden_id"] for p in done["placed"]}
     assert b in placed
-    assert split["restored"] == [b]
-    state_b = _state(client, b)
+    assert done["restored"] == [b]
+    state_b = state(client, b)
     assert state_b["id"] == b
     # B is back (with one of its records and its pin), but S-B went to the other, new, golden.
     assert ("supply", "S-B", "downstream") in state_b["crosswalk"]
@@ -142,4 +97,4 @@ def test_a_changed_record_of_an_absorbed_golden_takes_its_id_from_the_one_that_s
     # changed record moves to a new golden record (today Rosa's record takes B's ID and B's pin
     # "Cardiology", while B's key S-B stays on C).
     assert rosa != b
-    assert _state(client, b)["id"] == c
+    assert state(client, b)["id"] == c
