@@ -90,6 +90,35 @@ def demo(
         serve(host=host, port=port, migrate=False)
 
 
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def worker(
+    ctx: typer.Context,
+    concurrency: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    beat: Annotated[
+        bool,
+        typer.Option(
+            "--beat/--no-beat",
+            help="Also run the beat that finds due retries (run it in one worker only)",
+        ),
+    ] = True,
+) -> None:
+    """Deliver webhooks with Celery (needs MDM_BROKER_URL, e.g. redis://127.0.0.1:6379/0).
+
+    Extra arguments go to `celery worker` as they are (e.g. --loglevel debug).
+    """
+    from mdm.delivery.worker import main
+
+    if not _settings().broker_url:
+        typer.echo("MDM_BROKER_URL is not set; without a broker the API delivers in-process")
+        raise typer.Exit(2)
+    argv = ["worker", "--concurrency", str(concurrency), "--loglevel", "INFO"]
+    if beat:
+        argv.append("--beat")
+    main([*argv, *ctx.args])
+
+
 @source_app.command("add")
 def source_add(
     code: str,

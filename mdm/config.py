@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,77 @@ class Settings(BaseSettings):
         default="api", description="Actor recorded in the audit log when a request names none."
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+
+    # Publishing (docs/publishing.md).
+    delivery_mode: Literal["auto", "embedded", "celery", "off"] = Field(
+        default="auto",
+        description=(
+            "Who delivers webhooks: 'auto' is Celery when a broker is set and the in-process "
+            "dispatcher otherwise; 'off' only writes the outbox (tests, read replicas)."
+        ),
+    )
+    event_source: str = Field(
+        default="urn:mdm-hub:default",
+        description="CloudEvents 'source' of every event: a URI naming this hub.",
+    )
+    event_type_prefix: str = Field(
+        default="org.mdmhub",
+        pattern=r"^[a-z0-9]+(\.[a-z0-9-]+)*$",
+        description="Reverse-DNS prefix of event types, as in org.mdmhub.provider.merged.v1.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=60, description="A delivery succeeds on 2xx within this time."
+    )
+    webhook_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "How long a worker holds a delivery; one that dies mid-delivery lets it lapse and "
+            "another worker sends it again. Keep it above the timeout."
+        ),
+    )
+    webhook_retry_schedule: list[float] | None = Field(
+        default=None,
+        description=(
+            "Seconds to wait after each failed attempt (JSON list); unset means the default "
+            "schedule of about three days: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h."
+        ),
+    )
+    webhook_retry_jitter: float = Field(default=0.2, ge=0, le=1)
+    webhook_disable_after_hours: float = Field(
+        default=120.0,
+        gt=0,
+        description="An endpoint that has failed every attempt for this long is disabled.",
+    )
+    webhook_secret_overlap_hours: float = Field(
+        default=24.0, ge=0, description="How long the old secret keeps signing after a rotation."
+    )
+    webhook_allow_networks: str = Field(
+        default="",
+        description=(
+            "Comma-separated networks webhooks may reach although they are not public "
+            "(e.g. 10.20.0.0/16 for an internal ERP). Loopback, private, link-local and cloud "
+            "metadata addresses are refused otherwise."
+        ),
+    )
+    dispatch_interval_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description=(
+            "How often the dispatcher (embedded or Celery beat) looks for due deliveries "
+            "besides being woken by each commit."
+        ),
+    )
+
+    @property
+    def allow_networks(self) -> list[str]:
+        return [part.strip() for part in self.webhook_allow_networks.split(",") if part.strip()]
+
+    @property
+    def delivers_with(self) -> Literal["embedded", "celery", "off"]:
+        if self.delivery_mode == "auto":
+            return "celery" if self.broker_url else "embedded"
+        return self.delivery_mode
 
 
 @lru_cache(maxsize=1)

@@ -111,7 +111,13 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, max_batch_records=50, max_request_bytes=256 * 1024)
+    # No dispatcher: these tests' sessions never commit (delivery tests build their own app).
+    return Settings(
+        database_url=database_url,
+        max_batch_records=50,
+        max_request_bytes=256 * 1024,
+        delivery_mode="off",
+    )
 
 
 @pytest.fixture

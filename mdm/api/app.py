@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,7 +18,9 @@ from mdm.audit.endpoints import router as audit_router
 from mdm.config import Settings, get_settings
 from mdm.crosswalk.endpoints import router as crosswalk_router
 from mdm.db import create_engine_for_url, session_factory
+from mdm.delivery.dispatcher import dispatcher_for, wake_after_commit
 from mdm.errors import MDMError
+from mdm.events.endpoints import router as events_router
 from mdm.golden.endpoints import router as golden_router
 from mdm.ingest.endpoints import router as ingest_router
 from mdm.match.endpoints import router as match_router
@@ -25,13 +29,29 @@ from mdm.quality.endpoints import router as quality_router
 from mdm.rejects.endpoints import router as rejects_router
 from mdm.source_systems.endpoints import router as source_systems_router
 from mdm.stewardship.endpoints import router as stewardship_router
+from mdm.subscriptions.endpoints import router as subscriptions_router
 from mdm.survivorship_policies.endpoints import router as survivorship_router
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or create_engine_for_url(settings.database_url, echo=settings.sql_echo)
+    factory = session_factory(engine)
+    # Webhooks go out from this process (embedded default) or from `mdm worker` (Celery);
+    # either way each commit that wrote events wakes the dispatcher.
+    dispatcher = dispatcher_for(factory, settings)
+    wake_after_commit(factory, dispatcher)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        dispatcher.start()
+        try:
+            yield
+        finally:
+            dispatcher.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="MDM hub",
         version=__version__,
         description=(
@@ -42,7 +62,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = session_factory(engine)
+    app.state.session_factory = factory
+    app.state.dispatcher = dispatcher
     for router in (
         meta.router,
         source_systems_router,
@@ -56,6 +77,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         pins_router,
         stewardship_router,
         survivorship_router,
+        subscriptions_router,
+        events_router,
     ):
         app.include_router(router)
     app.add_exception_handler(MDMError, _mdm_error)  # type: ignore[arg-type]

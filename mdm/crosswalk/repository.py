@@ -85,6 +85,14 @@ def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str) 
     return ids
 
 
+def keys_by_id(session: Session, key_ids: Sequence[int]) -> list[DownstreamKey]:
+    return list(
+        session.scalars(
+            select(DownstreamKey).where(DownstreamKey.id.in_(list(key_ids))).order_by(DownstreamKey.id)
+        )
+    )
+
+
 def move_keys_by_id(session: Session, *, key_ids: Sequence[int], to_golden: str) -> list[int]:
     """Move the named keys (those that still exist and are elsewhere) to ``to_golden``."""
     ids = sorted(

@@ -12,6 +12,7 @@ from mdm.crosswalk import repository
 from mdm.crosswalk.repository import KeyRow
 from mdm.domains import get_domain
 from mdm.errors import Conflict, MDMError, NotFound
+from mdm.events import service as events
 from mdm.golden import service as golden_service
 from mdm.models import DownstreamKey
 from mdm.models.base import utcnow
@@ -80,7 +81,8 @@ def register_key(
             403,
             "domain_not_allowed",
         )
-    golden = golden_service.resolve(session, golden_id)
+    # Locked: the key's event takes the next number in the golden record's sequence.
+    golden = golden_service.resolve_for_update(session, golden_id)
     if golden.domain != domain:
         raise MDMError(
             f"golden record {golden_id!r} is a {golden.domain}, not a {domain}",
@@ -114,6 +116,15 @@ def register_key(
             created_at=utcnow(),
         ),
     )
+    events.key_changed(
+        session,
+        golden=golden,
+        system_id=system.id,
+        key=key,
+        added=True,
+        cause="registered",
+        actor=actor,
+    )
     audit.record(
         session,
         actor=actor,
@@ -131,8 +142,18 @@ def remove_key(session: Session, *, source_code: str, domain: str, key: str, act
     existing = repository.downstream_key(session, system_id=system.id, domain=domain, key=key)
     if existing is None:
         raise NotFound(f"{source_code} registered no {domain} key {key!r}", code="unknown_key")
+    golden = golden_service.resolve_for_update(session, existing.golden_id)
     golden_id = existing.golden_id
     repository.delete_downstream_key(session, existing)
+    events.key_changed(
+        session,
+        golden=golden,
+        system_id=system.id,
+        key=key,
+        added=False,
+        cause="removed",
+        actor=actor,
+    )
     audit.record(
         session,
         actor=actor,
@@ -169,8 +190,34 @@ def restore_downstream_keys(
     """
     if not key_ids:
         return []
+    before = {
+        k.id: (k.golden_id, k.source_system_id, k.key)
+        for k in repository.keys_by_id(session, key_ids)
+    }
     moved = repository.move_keys_by_id(session, key_ids=key_ids, to_golden=to_golden)
     if moved:
+        # Each key leaves one golden record and joins another: both sequences say so.
+        target = golden_service.get_for_event(session, to_golden)
+        for key_id in moved:
+            was, system_id, key = before[key_id]
+            events.key_changed(
+                session,
+                golden=golden_service.get_for_event(session, was),
+                system_id=system_id,
+                key=key,
+                added=False,
+                cause="split",
+                actor=actor,
+            )
+            events.key_changed(
+                session,
+                golden=target,
+                system_id=system_id,
+                key=key,
+                added=True,
+                cause="split",
+                actor=actor,
+            )
         audit.record(
             session,
             actor=actor,

@@ -18,6 +18,7 @@ from mdm.domains.identity import identity_schemes
 from mdm.domains.masking import mask_attributes
 from mdm.domains.standardise import invalid_attributes
 from mdm.errors import NotFound
+from mdm.events import service as events
 from mdm.golden import repository
 from mdm.golden.ids import new_golden_id
 from mdm.models import (
@@ -82,6 +83,18 @@ def resolve_for_update(session: Session, golden_id: str) -> GoldenRecord:
             return locked
         golden_id = locked.id
     raise AssertionError(f"merge chain from {golden_id} is longer than {_MAX_MERGE_CHAIN}")
+
+
+def get_for_event(session: Session, golden_id: str) -> GoldenRecord:
+    """A golden record as it is, merged or not, for an event about it.
+
+    Only for flows that already locked it (a split): reading it again under a new lock would
+    drop the changes this transaction has not flushed yet.
+    """
+    golden = repository.get(session, golden_id)
+    if golden is None:
+        raise NotFound(f"golden record {golden_id!r} does not exist", code="unknown_golden_record")
+    return golden
 
 
 def resolve_ids(session: Session, golden_ids: set[str]) -> dict[str, str]:
@@ -207,6 +220,7 @@ def _rebuild(
         or lineage != golden.lineage
     ):
         return None
+    previous_status = golden.status
     golden.attributes = resolution.attributes
     golden.lineage = lineage
     golden.status = status
@@ -227,6 +241,15 @@ def _rebuild(
         created_at=golden.updated_at,
     )
     repository.add_version(session, version)
+    events.golden_changed(
+        session,
+        golden=golden,
+        version=version,
+        previous_status=previous_status,
+        previous_attributes=old,
+        members=members,
+        is_new=is_new,
+    )
     audit.record(
         session,
         actor=actor,
@@ -358,6 +381,8 @@ def retire_into(
         detail=f"merged into {survivor_id}: {reason}",
         actor=actor,
         rule_set_version=version_label,
+        record_ids=record_ids,
+        reason=reason,
     )
     merge = GoldenMerge(
         domain=golden.domain,
@@ -403,8 +428,11 @@ def _merge_into(
     detail: str,
     actor: str,
     rule_set_version: str,
+    record_ids: Sequence[int],
+    reason: str,
+    previous_survivor_id: str | None = None,
 ) -> None:
-    """Point a golden record at its survivor and write the ``merged`` version that says so."""
+    """Point a golden record at its survivor, write the ``merged`` version and its event."""
     golden.status = GoldenStatus.MERGED
     golden.merged_into_id = survivor_id
     golden.version += 1
@@ -425,6 +453,15 @@ def _merge_into(
             rule_set_version=rule_set_version,
             created_at=golden.updated_at,
         ),
+    )
+    events.golden_merged(
+        session,
+        golden=golden,
+        survivor_id=survivor_id,
+        record_ids=record_ids,
+        reason=reason,
+        actor=actor,
+        previous_survivor_id=previous_survivor_id,
     )
 
 
@@ -465,6 +502,9 @@ def reattach(
         detail=f"now merged into {survivor_id} (was {previous}): {reason}",
         actor=actor,
         rule_set_version=merge.rule_set_version,
+        record_ids=merge.record_ids,
+        reason=reason,
+        previous_survivor_id=previous,
     )
     audit.record(
         session,

@@ -47,6 +47,7 @@ from mdm.crosswalk import service as crosswalk
 from mdm.domains import DomainSpec, get_domain
 from mdm.domains.standardise import invalid_attributes
 from mdm.errors import NotFound
+from mdm.events import service as events
 from mdm.golden import service as golden
 from mdm.match import provenance, repository
 from mdm.models import (
@@ -949,6 +950,14 @@ def _record_unmerges(
         )
         repository.add_split(session, auto)
         merge.undone_by_split_id = auto.id
+        events.golden_split(
+            session,
+            split=auto,
+            record_keys=[
+                (records[k].source_system_id, records[k].source_key) for k in sorted(moved_in)
+            ],
+            actor=actor,
+        )
 
 
 def _refresh_touched(
@@ -999,7 +1008,7 @@ def _refresh_touched(
         [
             golden.Refresh(
                 target,
-                "restored by split" if target in applied.revived else "source record joined",
+                events.RESTORED_BY_SPLIT if target in applied.revived else "source record joined",
                 f"{trigger}: " + ", ".join(sorted(keys)[:10]),
             )
             for target, keys in sorted(gained.items())

@@ -27,6 +27,7 @@ from matching.clustering import components
 from mdm.audit import service as audit
 from mdm.domains import get_domain
 from mdm.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mdm.events import service as events
 from mdm.golden import service as golden
 from mdm.match import service as match
 from mdm.merges import repository
@@ -296,6 +297,12 @@ def split_records(
     result.restored = sorted(applied.revived)
     result.founded = sorted(set(result.placed.values()) & applied.founded)
     split.result_golden_ids = sorted(set(result.placed.values()))
+    events.golden_split(
+        session,
+        split=split,
+        record_keys=[(r.source_system_id, r.source_key) for r in split_out],
+        actor=actor,
+    )
     audit.record(
         session,
         actor=actor,

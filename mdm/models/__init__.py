@@ -19,6 +19,7 @@ from mdm.models.match import (
     RuleSetStatus,
     StewardLink,
 )
+from mdm.models.outbox import OutboxEvent
 from mdm.models.reject import Reject, RejectStatus
 from mdm.models.source_record import (
     RecordIdentifier,
@@ -33,6 +34,14 @@ from mdm.models.stewardship import (
     GoldenSplit,
     RecordCorrection,
     StewardshipSetting,
+)
+from mdm.models.subscription import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    Subscription,
+    SubscriptionSecret,
+    SubscriptionStatus,
 )
 from mdm.models.survivorship_policy import SurvivorshipPolicyVersion
 
@@ -52,7 +61,14 @@ __all__ = [
     "PairVerdict",
     "RuleSetStatus",
     "StewardLink",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryState",
     "DownstreamKey",
+    "OutboxEvent",
+    "Subscription",
+    "SubscriptionSecret",
+    "SubscriptionStatus",
     "GoldenRecord",
     "GoldenStatus",
     "GoldenVersion",

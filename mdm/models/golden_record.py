@@ -38,6 +38,8 @@ class GoldenRecord(Base):
         ForeignKey("golden_record.id"), index=True, default=None
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The number of the last outbox event about this golden record (see OutboxEvent.sequence).
+    event_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # attribute -> {"source_record_id", "source_system", "source_key", "rule", "observed_at"}
     lineage: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

@@ -1,0 +1,211 @@
+"""Queries of deliveries, their attempts, and the sequencer's lock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, insert, or_, select, text, update
+from sqlalchemy.orm import Session, aliased
+
+from mdm.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    Subscription,
+    SubscriptionSecret,
+    SubscriptionStatus,
+)
+
+# Any constant will do; it names the one sequencer that may run at a time on PostgreSQL.
+_SEQUENCER_LOCK = 7_402_113_551
+
+
+def try_sequencer_lock(session: Session) -> bool:
+    """Become the transaction that gives feed positions (PostgreSQL); SQLite writers are
+    serialised anyway. Released at commit."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _SEQUENCER_LOCK})
+    )
+
+
+def subscriptions(session: Session) -> list[Subscription]:
+    return list(session.scalars(select(Subscription).order_by(Subscription.id)))
+
+
+def add_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(Delivery), list(rows))
+
+
+def next_due(session: Session, *, now: datetime) -> Delivery | None:
+    """The next delivery a worker may send: due, not held by a live worker, its endpoint active,
+    and no earlier event of the same subject still pending for the same endpoint (so a later
+    version never overtakes one that is being retried)."""
+    earlier = aliased(Delivery)
+    blocked = exists().where(
+        earlier.subscription_id == Delivery.subscription_id,
+        earlier.subject == Delivery.subject,
+        earlier.sequence < Delivery.sequence,
+        earlier.state == DeliveryState.PENDING,
+    )
+    query = (
+        select(Delivery)
+        .join(Subscription, Subscription.id == Delivery.subscription_id)
+        .where(
+            Delivery.state == DeliveryState.PENDING,
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+            Subscription.status == SubscriptionStatus.ACTIVE,
+            ~blocked,
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Workers skip each other's rows instead of queueing behind them.
+        query = query.with_for_update(of=Delivery, skip_locked=True)
+    return session.scalar(query)
+
+
+def get(session: Session, delivery_id: int, *, for_update: bool = False) -> Delivery | None:
+    return session.get(
+        Delivery, delivery_id, with_for_update=for_update, populate_existing=for_update
+    )
+
+
+def subscription(
+    session: Session, subscription_id: str, *, for_update: bool = False
+) -> Subscription | None:
+    return session.get(
+        Subscription, subscription_id, with_for_update=for_update, populate_existing=for_update
+    )
+
+
+def signing_secrets(session: Session, subscription_id: str, *, now: datetime) -> list[str]:
+    """The secrets that sign now, newest first: the current one and any still overlapping."""
+    return list(
+        session.scalars(
+            select(SubscriptionSecret.secret)
+            .where(
+                SubscriptionSecret.subscription_id == subscription_id,
+                or_(SubscriptionSecret.expires_at.is_(None), SubscriptionSecret.expires_at > now),
+            )
+            .order_by(SubscriptionSecret.id.desc())
+        )
+    )
+
+
+def add_attempt(session: Session, attempt: DeliveryAttempt) -> None:
+    session.add(attempt)
+
+
+def attempts_of(session: Session, delivery_id: int) -> list[DeliveryAttempt]:
+    return list(
+        session.scalars(
+            select(DeliveryAttempt)
+            .where(DeliveryAttempt.delivery_id == delivery_id)
+            .order_by(DeliveryAttempt.id)
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    pending: int
+    retrying: int
+    dead: int
+    delivered: int
+    oldest_pending_at: datetime | None
+
+
+def counts(session: Session, subscription_ids: Sequence[str]) -> dict[str, Counts]:
+    if not subscription_ids:
+        return {}
+    by_state: dict[str, dict[str, int]] = {s: {} for s in subscription_ids}
+    for sub_id, state, n in session.execute(
+        select(Delivery.subscription_id, Delivery.state, func.count())
+        .where(Delivery.subscription_id.in_(subscription_ids))
+        .group_by(Delivery.subscription_id, Delivery.state)
+    ):
+        by_state[sub_id][str(state)] = int(n)
+    retrying: dict[str, int] = dict(
+        session.execute(
+            select(Delivery.subscription_id, func.count())
+            .where(
+                Delivery.subscription_id.in_(subscription_ids),
+                Delivery.state == DeliveryState.PENDING,
+                Delivery.attempts > 0,
+            )
+            .group_by(Delivery.subscription_id)
+        ).all()
+    )
+    oldest: dict[str, datetime] = dict(
+        session.execute(
+            select(Delivery.subscription_id, func.min(Delivery.created_at))
+            .where(
+                Delivery.subscription_id.in_(subscription_ids),
+                Delivery.state == DeliveryState.PENDING,
+            )
+            .group_by(Delivery.subscription_id)
+        ).all()
+    )
+    return {
+        s: Counts(
+            pending=by_state[s].get(DeliveryState.PENDING.value, 0),
+            retrying=int(retrying.get(s, 0)),
+            dead=by_state[s].get(DeliveryState.DEAD.value, 0),
+            delivered=by_state[s].get(DeliveryState.DELIVERED.value, 0),
+            oldest_pending_at=oldest.get(s),
+        )
+        for s in subscription_ids
+    }
+
+
+def page(
+    session: Session,
+    *,
+    subscription_id: str,
+    state: DeliveryState | None,
+    before_id: int | None,
+    limit: int,
+) -> list[Delivery]:
+    query = select(Delivery).where(Delivery.subscription_id == subscription_id)
+    if state is not None:
+        query = query.where(Delivery.state == state)
+    if before_id is not None:
+        query = query.where(Delivery.id < before_id)
+    return list(session.scalars(query.order_by(Delivery.id.desc()).limit(limit)))
+
+
+def existing_for_events(
+    session: Session, *, subscription_id: str, event_ids: Sequence[int]
+) -> dict[int, Delivery]:
+    if not event_ids:
+        return {}
+    rows = session.scalars(
+        select(Delivery).where(
+            and_(Delivery.subscription_id == subscription_id, Delivery.event_id.in_(event_ids))
+        )
+    )
+    return {d.event_id: d for d in rows}
+
+
+def requeue(session: Session, delivery_ids: Sequence[int], *, now: datetime) -> None:
+    """Send these again from the first attempt (their attempt history stays)."""
+    if delivery_ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(list(delivery_ids)))
+            .values(
+                state=DeliveryState.PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                lease_until=None,
+                delivered_at=None,
+            )
+        )

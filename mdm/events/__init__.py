@@ -1,0 +1,1 @@
+"""The outbox: every canonical change becomes an event in the change's own transaction."""

@@ -1,0 +1,1 @@
+"""Webhook subscriptions: endpoints, what they want, their secrets, their health."""
