@@ -55,10 +55,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def api_server(database_url: str, *, max_batch: int = 1000) -> Iterator[str]:
+def api_server(
+    database_url: str, *, max_batch: int = 1000, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``mdm serve`` in its own process on a loopback port; yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "MDM_DATABASE_URL": database_url, "MDM_MAX_BATCH_RECORDS": str(max_batch)}
+    env = {
+        **os.environ,
+        "MDM_DATABASE_URL": database_url,
+        "MDM_MAX_BATCH_RECORDS": str(max_batch),
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "mdm.api.app:create_app", "--host",
          "127.0.0.1", "--port", str(port), "--log-level", "warning"],

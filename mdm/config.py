@@ -71,6 +71,15 @@ class Settings(BaseSettings):
             "schedule of about three days: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h."
         ),
     )
+    webhook_parallel_requests: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        description=(
+            "Deliveries one worker process has in flight at once (never two for the same "
+            "endpoint and golden record)."
+        ),
+    )
     webhook_retry_jitter: float = Field(default=0.2, ge=0, le=1)
     webhook_disable_after_hours: float = Field(
         default=120.0,

@@ -8,7 +8,10 @@ two leaves a lease that lapses; the delivery is then sent again (at-least-once).
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,7 +23,7 @@ from mdm.delivery.service import DeliveryRules
 from mdm.events.service import Rendering
 from publishers.address_guard import AddressGuard
 from publishers.retry import DEFAULT_SCHEDULE, RetryPolicy
-from publishers.transport import WebhookTransport
+from publishers.transport import DeliveryOutcome, WebhookTransport
 
 log = logging.getLogger(__name__)
 
@@ -60,23 +63,46 @@ class PumpStats:
 
 
 class Pump:
-    """Runs until nothing is due (or ``max_seconds`` passed); safe to run in many processes."""
+    """Runs until nothing is due (or ``max_seconds`` passed); safe to run in many processes.
+
+    Up to ``webhook_parallel_requests`` deliveries are in flight at once, at most one per
+    endpoint and golden record (so the order per golden record holds). Each round is one
+    transaction: record the answers that came back, then claim as many deliveries as there
+    are free slots, so a slow endpoint holds one slot, not the whole round.
+    """
 
     def __init__(
         self,
         factory: sessionmaker[Session],
         settings: Settings,
         *,
-        transport: WebhookTransport | None = None,
+        transport: Callable[[], WebhookTransport] | None = None,
     ) -> None:
         self.factory = factory
         self.rules = rules_from(settings)
-        self.transport = transport or transport_from(settings)
+        self.parallel = settings.webhook_parallel_requests
+        self._make_transport = transport or (lambda: transport_from(settings))
+        self._local = threading.local()
+        self._transports: list[WebhookTransport] = []
+        self._lock = threading.Lock()
+        # Kept across runs: its threads keep their transports, hence their open connections
+        # (a new HTTP client costs more than a delivery on loopback).
+        self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="mdm-delivery")
+
+    def _send(self, claim: service.Claim) -> DeliveryOutcome:
+        # One transport (connection pool) per sending thread: they are not thread-safe.
+        transport: WebhookTransport | None = getattr(self._local, "transport", None)
+        if transport is None:
+            transport = self._local.transport = self._make_transport()
+            with self._lock:
+                self._transports.append(transport)
+        return transport.send(claim.url, claim.body, claim.headers)
 
     def publish_pending(self) -> int:
         total = 0
         while True:
             with self.factory() as session:
+                service.bookkeeping(session)
                 positioned = service.publish_pending(session)
                 session.commit()
             total += positioned
@@ -87,44 +113,58 @@ class Pump:
         stats = PumpStats()
         started = time.monotonic()
         stats.positioned += self.publish_pending()
-        since_positioning = 0
+        in_flight: dict[Future[DeliveryOutcome], service.Claim] = {}
+        done: list[tuple[service.Claim, DeliveryOutcome]] = []
+        rounds = 0
+        pool = self._pool
         while True:
-            if max_seconds is not None and time.monotonic() - started >= max_seconds:
-                stats.timed_out = True
-                break
-            if since_positioning >= 50:
+            stopping = max_seconds is not None and time.monotonic() - started >= max_seconds
+            rounds += 1
+            if rounds % 50 == 0:
                 # Events committed while we deliver get their deliveries without waiting.
                 stats.positioned += self.publish_pending()
-                since_positioning = 0
             with self.factory() as session:
-                claim = service.claim_next(session, rules=self.rules)
+                service.bookkeeping(session)
+                for state in service.record_outcomes(session, done, rules=self.rules):
+                    if state is not None:
+                        stats.states[state.value] = stats.states.get(state.value, 0) + 1
+                room = 0 if stopping else self.parallel - len(in_flight)
+                claims = service.claim_due(session, rules=self.rules, limit=room) if room else []
                 session.commit()
-            if claim is None:
+            done = []
+            for claim in claims:
+                in_flight[pool.submit(self._send, claim)] = claim
+            if not in_flight:
+                if stopping:
+                    stats.timed_out = True
+                    break
                 positioned = self.publish_pending()
                 stats.positioned += positioned
                 if positioned == 0:
                     break
                 continue
-            since_positioning += 1
-            outcome = self.transport.send(claim.url, claim.body, claim.headers)
-            stats.sent += 1
-            with self.factory() as session:
-                state = service.record_outcome(session, claim, outcome, rules=self.rules)
-                session.commit()
-            if outcome.kind == "delivered":
-                stats.delivered += 1
-            else:
-                stats.failed += 1
-                log.info(
-                    "delivery %s of %s to %s failed: %s",
-                    claim.delivery_id,
-                    claim.event_id,
-                    claim.url,
-                    outcome.error or outcome.status,
-                )
-            if state is not None:
-                stats.states[state.value] = stats.states.get(state.value, 0) + 1
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                claim = in_flight.pop(future)
+                outcome = future.result()
+                done.append((claim, outcome))
+                stats.sent += 1
+                if outcome.kind == "delivered":
+                    stats.delivered += 1
+                else:
+                    stats.failed += 1
+                    log.info(
+                        "delivery %s of %s to %s failed: %s",
+                        claim.delivery_id,
+                        claim.event_id,
+                        claim.url,
+                        outcome.error or outcome.status,
+                    )
         return stats
 
     def close(self) -> None:
-        self.transport.close()
+        self._pool.shutdown(wait=True)
+        with self._lock:
+            for transport in self._transports:
+                transport.close()
+            self._transports.clear()

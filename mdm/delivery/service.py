@@ -47,6 +47,12 @@ class DeliveryRules:
     disable_after: timedelta
 
 
+def bookkeeping(session: Session) -> None:
+    """Start a transaction of the workers' own bookkeeping (positions, claims, answers), which
+    may trade durability for speed: see :func:`repository.relax_durability`."""
+    repository.relax_durability(session)
+
+
 def matches(subscription: Subscription, event: OutboxEvent) -> bool:
     """Whether a subscription wants an event. No type named means every golden-record event;
     the hub's own events (an endpoint disabled) go only to those who name them."""
@@ -108,60 +114,54 @@ class Claim:
     event_id: str
 
 
-def claim_next(
-    session: Session, *, rules: DeliveryRules, now: datetime | None = None
-) -> Claim | None:
-    """Take the next due delivery: lease it, count the attempt, and sign what goes out."""
+def claim_due(
+    session: Session, *, rules: DeliveryRules, limit: int, now: datetime | None = None
+) -> list[Claim]:
+    """Take up to ``limit`` due deliveries (at most one per endpoint and golden record): lease
+    them, count the attempt, and sign what goes out."""
     now = now or utcnow()
-    while True:
-        delivery = repository.next_due(session, now=now)
-        if delivery is None:
-            return None
+    rows = repository.due(session, now=now, limit=limit)
+    if not rows:
+        return []
+    event_rows = events_repository.by_ids(session, {d.event_id for d in rows})
+    subscriptions = repository.subscriptions_by_ids(session, {d.subscription_id for d in rows})
+    secrets = repository.signing_secrets(session, sorted(subscriptions), now=now)
+    codes = events_repository.system_codes(session)
+    claims: list[Claim] = []
+    for delivery in rows:
         delivery.lease_until = now + rules.lease
         delivery.attempts += 1
         delivery.last_attempt_at = now
-        claim = _render(session, delivery, rules=rules, now=now)
-        if claim is not None:
-            return claim
-
-
-def _render(
-    session: Session, delivery: Delivery, *, rules: DeliveryRules, now: datetime
-) -> Claim | None:
-    event = events_repository.by_ids(session, [delivery.event_id])[delivery.event_id]
-    subscription = repository.subscription(session, delivery.subscription_id)
-    assert subscription is not None
-    receiver = _system_code(session, subscription)
-    try:
-        body = events.cloud_event(
-            event, rendering=rules.rendering, receiver_system=receiver
-        ).encode()
-    except EventTooLarge as exc:
-        # Cannot be sent as it is, now or later: dead-letter at once, visibly.
-        _finish(session, delivery, state=DeliveryState.DEAD, status=None, error=str(exc))
-        return None
-    secrets = repository.signing_secrets(session, subscription.id, now=now)
-    headers = webhook_headers(
-        msg_id=event.event_id,
-        timestamp=int(now.timestamp()),
-        body=body,
-        secrets=secrets,
-        content_type=CONTENT_TYPE,
-    )
-    return Claim(
-        delivery_id=delivery.id,
-        attempt=delivery.attempts,
-        url=subscription.url,
-        body=body,
-        headers=headers,
-        event_id=event.event_id,
-    )
-
-
-def _system_code(session: Session, subscription: Subscription) -> str | None:
-    if subscription.source_system_id is None:
-        return None
-    return events_repository.system_codes(session).get(subscription.source_system_id)
+        subscription = subscriptions[delivery.subscription_id]
+        event = event_rows[delivery.event_id]
+        receiver = (
+            codes.get(subscription.source_system_id) if subscription.source_system_id else None
+        )
+        try:
+            body = events.cloud_event(
+                event, rendering=rules.rendering, receiver_system=receiver
+            ).encode()
+        except EventTooLarge as exc:
+            # Cannot be sent as it is, now or later: dead-letter at once, visibly.
+            _finish(session, delivery, state=DeliveryState.DEAD, status=None, error=str(exc))
+            continue
+        claims.append(
+            Claim(
+                delivery_id=delivery.id,
+                attempt=delivery.attempts,
+                url=subscription.url,
+                body=body,
+                headers=webhook_headers(
+                    msg_id=event.event_id,
+                    timestamp=int(now.timestamp()),
+                    body=body,
+                    secrets=secrets[subscription.id],
+                    content_type=CONTENT_TYPE,
+                ),
+                event_id=event.event_id,
+            )
+        )
+    return claims
 
 
 def _finish(
@@ -181,52 +181,104 @@ def _finish(
         delivery.delivered_at = now or utcnow()
 
 
-def record_outcome(
+def record_outcomes(
     session: Session,
+    results: Sequence[tuple[Claim, DeliveryOutcome]],
+    *,
+    rules: DeliveryRules,
+    now: datetime | None = None,
+) -> list[DeliveryState | None]:
+    """Write down what the endpoints answered; plan each retry, dead-letter, or disable.
+
+    For each result, the delivery's state, or ``None`` if the delivery changed hands meanwhile
+    (a replay reset it, or our lease lapsed and another worker took it): then only the attempt
+    is kept.
+    """
+    if not results:
+        return []
+    now = now or utcnow()
+    deliveries = repository.get_many(session, [c.delivery_id for c, _ in results])
+    repository.add_attempts(
+        session,
+        [
+            {
+                "delivery_id": claim.delivery_id,
+                "attempt": claim.attempt,
+                "outcome": outcome.kind,
+                "status": outcome.status,
+                "error": outcome.error[:2000],
+                "response_excerpt": outcome.response_excerpt[:500],
+                "duration_ms": outcome.duration_ms,
+                "attempted_at": now,
+            }
+            for claim, outcome in results
+            if claim.delivery_id in deliveries
+        ],
+    )
+    subscriptions = repository.subscriptions_by_ids(
+        session, {d.subscription_id for d in deliveries.values()}
+    )
+    states: list[DeliveryState | None] = []
+    locked: set[str] = set()
+    for claim, outcome in results:
+        delivery = deliveries.get(claim.delivery_id)
+        if (
+            delivery is None
+            or delivery.state is not DeliveryState.PENDING
+            or delivery.attempts != claim.attempt
+        ):
+            states.append(None)
+            continue
+        subscription = subscriptions[delivery.subscription_id]
+        if outcome.kind == "delivered":
+            _finish(
+                session,
+                delivery,
+                state=DeliveryState.DELIVERED,
+                status=outcome.status,
+                error="",
+                now=now,
+            )
+            # A busy endpoint's row is written once a second, not once per delivery.
+            if subscription.failing_since is not None or (
+                subscription.last_success_at is None
+                or now - subscription.last_success_at >= timedelta(seconds=1)
+            ):
+                subscription = _locked(session, subscriptions, locked, subscription.id)
+                subscription.last_success_at = now
+                subscription.failing_since = None
+        else:
+            subscription = _locked(session, subscriptions, locked, subscription.id)
+            _failed(session, delivery, subscription, claim, outcome, rules=rules, now=now)
+        states.append(delivery.state)
+    return states
+
+
+def _locked(
+    session: Session,
+    subscriptions: dict[str, Subscription],
+    locked: set[str],
+    subscription_id: str,
+) -> Subscription:
+    """The subscription, read again under a row lock before it is changed (once per round)."""
+    if subscription_id not in locked:
+        fresh = repository.subscription(session, subscription_id, for_update=True)
+        assert fresh is not None
+        locked.add(subscription_id)
+        subscriptions[subscription_id] = fresh
+    return subscriptions[subscription_id]
+
+
+def _failed(
+    session: Session,
+    delivery: Delivery,
+    subscription: Subscription,
     claim: Claim,
     outcome: DeliveryOutcome,
     *,
     rules: DeliveryRules,
-    now: datetime | None = None,
-) -> DeliveryState | None:
-    """Write down what the endpoint answered; plan the retry, dead-letter, or disable.
-
-    Returns the delivery's state, or ``None`` if the delivery changed hands meanwhile (a replay
-    reset it, or our lease lapsed and another worker took it): then only the attempt is kept.
-    """
-    now = now or utcnow()
-    delivery = repository.get(session, claim.delivery_id, for_update=True)
-    if delivery is None:
-        return None
-    repository.add_attempt(
-        session,
-        DeliveryAttempt(
-            delivery_id=delivery.id,
-            attempt=claim.attempt,
-            outcome=outcome.kind,
-            status=outcome.status,
-            error=outcome.error[:2000],
-            response_excerpt=outcome.response_excerpt[:500],
-            duration_ms=outcome.duration_ms,
-            attempted_at=now,
-        ),
-    )
-    if delivery.state is not DeliveryState.PENDING or delivery.attempts != claim.attempt:
-        return None
-    subscription = repository.subscription(session, delivery.subscription_id, for_update=True)
-    assert subscription is not None
-    if outcome.kind == "delivered":
-        _finish(
-            session,
-            delivery,
-            state=DeliveryState.DELIVERED,
-            status=outcome.status,
-            error="",
-            now=now,
-        )
-        subscription.last_success_at = now
-        subscription.failing_since = None
-        return delivery.state
+    now: datetime,
+) -> None:
     subscription.last_failure_at = now
     if subscription.failing_since is None:
         subscription.failing_since = now
@@ -239,7 +291,7 @@ def record_outcome(
         disable(
             session, subscription, reason=f"the endpoint answered 410 Gone ({claim.url})", now=now
         )
-        return delivery.state
+        return
     delay = rules.retry.next_delay(delivery.attempts, retry_after=outcome.retry_after)
     if delay is None:
         delivery.state = DeliveryState.DEAD
@@ -258,7 +310,6 @@ def record_outcome(
             ),
             now=now,
         )
-    return delivery.state
 
 
 def disable(session: Session, subscription: Subscription, *, reason: str, now: datetime) -> None:

@@ -85,10 +85,10 @@ def upgrade() -> None:
     sa.UniqueConstraint('subscription_id', 'event_id', name=op.f('uq_webhook_delivery_subscription_id_event_id'))
     )
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
-        batch_op.create_index('ix_webhook_delivery_counts', ['subscription_id', 'state'], unique=False)
-        batch_op.create_index('ix_webhook_delivery_due', ['state', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_webhook_delivery_counts', ['subscription_id', 'state'], unique=False, sqlite_where=sa.text("state <> 'pending'"), postgresql_where=sa.text("state <> 'pending'"))
+        batch_op.create_index('ix_webhook_delivery_due', ['next_attempt_at', 'id'], unique=False, sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
         batch_op.create_index('ix_webhook_delivery_event', ['event_id'], unique=False)
-        batch_op.create_index('ix_webhook_delivery_order', ['subscription_id', 'subject', 'sequence'], unique=False)
+        batch_op.create_index('ix_webhook_delivery_pending_order', ['subscription_id', 'subject', 'sequence'], unique=False, sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
 
     op.create_table('webhook_secret',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -138,10 +138,10 @@ def downgrade() -> None:
 
     op.drop_table('webhook_secret')
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
-        batch_op.drop_index('ix_webhook_delivery_order')
+        batch_op.drop_index('ix_webhook_delivery_pending_order', sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
         batch_op.drop_index('ix_webhook_delivery_event')
-        batch_op.drop_index('ix_webhook_delivery_due')
-        batch_op.drop_index('ix_webhook_delivery_counts')
+        batch_op.drop_index('ix_webhook_delivery_due', sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
+        batch_op.drop_index('ix_webhook_delivery_counts', sqlite_where=sa.text("state <> 'pending'"), postgresql_where=sa.text("state <> 'pending'"))
 
     op.drop_table('webhook_delivery')
     op.drop_table('webhook_subscription')

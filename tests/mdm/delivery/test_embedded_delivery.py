@@ -57,9 +57,12 @@ def test_a_change_reaches_the_subscriber_signed_and_as_a_cloudevent(hub: Hub) ->
         assert created["data"]["recipient"] == {"system": "billing", "keys": []}
         assert key_added["type"] == "org.mdmhub.provider.key_added.v1"
         assert key_added["data"]["recipient"]["keys"] == ["PAY-1"]
-        health = client.get(f"/api/v1/subscriptions/{sub['id']}").json()["health"]
-        assert health["delivered"] == 2
-        assert health["pending"] == 0
+        # The receiver answers before the hub writes the answer down: wait for the record.
+        base = f"/api/v1/subscriptions/{sub['id']}"
+        assert receiver.wait_for(
+            lambda _r: client.get(base).json()["health"]["delivered"] == 2, timeout=10
+        )
+        assert client.get(base).json()["health"]["pending"] == 0
 
 
 def _people(n: int) -> list[dict[str, Any]]:
