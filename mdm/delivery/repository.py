@@ -162,7 +162,7 @@ def attempts_of(session: Session, delivery_id: int) -> list[DeliveryAttempt]:
 @dataclass(frozen=True, slots=True)
 class Counts:
     pending: int
-    retrying: int
+    failed: int
     dead: int
     delivered: int
     oldest_pending_at: datetime | None
@@ -178,7 +178,7 @@ def counts(session: Session, subscription_ids: Sequence[str]) -> dict[str, Count
         .group_by(Delivery.subscription_id, Delivery.state)
     ):
         by_state[sub_id][str(state)] = int(n)
-    retrying: dict[str, int] = dict(
+    failed: dict[str, int] = dict(
         session.execute(
             select(Delivery.subscription_id, func.count())
             .where(
@@ -202,7 +202,7 @@ def counts(session: Session, subscription_ids: Sequence[str]) -> dict[str, Count
     return {
         s: Counts(
             pending=by_state[s].get(DeliveryState.PENDING.value, 0),
-            retrying=int(retrying.get(s, 0)),
+            failed=int(failed.get(s, 0)),
             dead=by_state[s].get(DeliveryState.DEAD.value, 0),
             delivered=by_state[s].get(DeliveryState.DELIVERED.value, 0),
             oldest_pending_at=oldest.get(s),

@@ -155,9 +155,9 @@ def golden_changed(
     """The event of a golden record's new version: created, updated, (de/re)activated, restored."""
     spec = get_domain(golden.domain)
     changed = list(version.changed_attributes)
-    previous = mask_attributes(
-        spec, {name: previous_attributes[name] for name in changed if name in previous_attributes}
-    )
+    # Every changed attribute with its value before (null: it had none), so a receiver that
+    # keeps only some attributes can tell an addition from a change.
+    previous = mask_attributes(spec, {name: previous_attributes.get(name) for name in changed})
     kind = _kind_of_version(previous_status, golden.status, is_new=is_new, reason=version.reason)
     return _emit(
         session,

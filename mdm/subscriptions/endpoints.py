@@ -44,7 +44,7 @@ def _guard(settings: Settings) -> AddressGuard:
 def _health(counts: Counts | None) -> Health:
     if counts is None:
         return Health(
-            pending=0, retrying=0, dead_lettered=0, delivered=0, oldest_pending_age_seconds=None
+            pending=0, failed=0, dead_lettered=0, delivered=0, oldest_pending_age_seconds=None
         )
     age = (
         (utcnow() - counts.oldest_pending_at).total_seconds()
@@ -53,7 +53,7 @@ def _health(counts: Counts | None) -> Health:
     )
     return Health(
         pending=counts.pending,
-        retrying=counts.retrying,
+        failed=counts.failed,
         dead_lettered=counts.dead,
         delivered=counts.delivered,
         oldest_pending_age_seconds=age,

@@ -37,8 +37,10 @@ class SubscriptionPatch(BaseModel):
 
 
 class Health(BaseModel):
-    pending: int = Field(description="Deliveries not yet delivered (including retrying).")
-    retrying: int = Field(description="Pending deliveries that failed at least once.")
+    pending: int = Field(description="Deliveries not yet delivered (including the failed ones).")
+    failed: int = Field(
+        description="Pending deliveries whose attempts so far failed; they are being retried."
+    )
     dead_lettered: int
     delivered: int
     oldest_pending_age_seconds: float | None = Field(

@@ -274,7 +274,7 @@ def test_the_address_is_checked_again_at_send_time(hub: Hub) -> None:
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         base = f"/api/v1/subscriptions/{sub['id']}"
         assert receiver.wait_for(
-            lambda _r: client.get(base).json()["health"]["retrying"] == 1, timeout=10
+            lambda _r: client.get(base).json()["health"]["failed"] == 1, timeout=10
         )
         failed = client.get(f"{base}/deliveries").json()["deliveries"][0]
         assert "address refused" in failed["last_error"]

@@ -41,7 +41,7 @@ def test_the_secret_is_shown_once_and_the_subscription_is_listed_without_it(
     assert [s["id"] for s in listed] == [created["id"]]
     assert listed[0]["health"] == {
         "pending": 0,
-        "retrying": 0,
+        "failed": 0,
         "dead_lettered": 0,
         "delivered": 0,
         "oldest_pending_age_seconds": None,
@@ -125,3 +125,36 @@ def test_a_replay_must_say_what_to_replay(client: TestClient) -> None:
     orphan = client.post(f"/api/v1/subscriptions/{sub['id']}/replay", json={"from_sequence": 3})
     assert orphan.status_code == 422
     assert "golden_id" in orphan.json()["error"]["message"]
+
+
+def test_what_a_subscription_receives_follows_its_domains_and_types(client: TestClient) -> None:
+    make_system(client, "erp")
+    everything = _subscribe(client)
+    suppliers_merged = _subscribe(client, domains=["supplier"], event_types=["merged"])
+    providers = _subscribe(client, domains=["provider"])
+    operator = _subscribe(client, event_types=["subscription_disabled"])
+    response = client.post(
+        "/api/v1/sources/erp/domains/provider/records",
+        json={"records": [{"source_key": "P1", "attributes": {"name": "Abernathy, Paul"}}]},
+    )
+    assert response.status_code == 200, response.text
+    # Reading the feed gives events their positions and fans them out to subscriptions.
+    assert len(client.get("/api/v1/events").json()["events"]) == 1
+
+    def pending(sub: dict[str, Any]) -> int:
+        body = client.get(f"/api/v1/subscriptions/{sub['id']}").json()
+        count: int = body["health"]["pending"]
+        return count
+
+    assert [pending(s) for s in (everything, suppliers_merged, providers, operator)] == [
+        1,
+        0,
+        1,
+        0,
+    ]
+    deliveries = client.get(f"/api/v1/subscriptions/{providers['id']}/deliveries").json()
+    assert [d["type"] for d in deliveries["deliveries"]] == ["org.mdmhub.provider.created.v1"]
+    # Deleting a subscription takes its deliveries with it; the event stays in the feed.
+    assert client.delete(f"/api/v1/subscriptions/{providers['id']}").status_code == 204
+    assert client.get(f"/api/v1/subscriptions/{providers['id']}/deliveries").status_code == 404
+    assert len(client.get("/api/v1/events").json()["events"]) == 1
