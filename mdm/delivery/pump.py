@@ -106,7 +106,7 @@ class Pump:
                 positioned = service.publish_pending(session)
                 session.commit()
             total += positioned
-            if positioned == 0:
+            if positioned < service.SEQUENCE_BATCH:
                 return total
 
     def run(self, *, max_seconds: float | None = None) -> PumpStats:
@@ -135,14 +135,10 @@ class Pump:
             for claim in claims:
                 in_flight[pool.submit(self._send, claim)] = claim
             if not in_flight:
-                if stopping:
-                    stats.timed_out = True
-                    break
-                positioned = self.publish_pending()
-                stats.positioned += positioned
-                if positioned == 0:
-                    break
-                continue
+                # Nothing due and nothing in flight. Events committed meanwhile need no look
+                # here: each commit that writes events wakes the dispatcher again.
+                stats.timed_out = stopping
+                break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
                 claim = in_flight.pop(future)

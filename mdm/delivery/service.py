@@ -33,7 +33,7 @@ from publishers.retry import RetryPolicy
 from publishers.signing import webhook_headers
 from publishers.transport import DeliveryOutcome
 
-_SEQUENCE_BATCH = 500
+SEQUENCE_BATCH = 500
 SYSTEM_ACTOR = "hub:delivery"
 
 
@@ -67,17 +67,17 @@ def matches(subscription: Subscription, event: OutboxEvent) -> bool:
 def publish_pending(session: Session, *, now: datetime | None = None) -> int:
     """Give committed events without a feed position the next positions, and create their
     deliveries. Positions follow the order in which this finds events, which is commit order
-    for any one golden record. Returns how many events it positioned (0 if another transaction
-    holds the sequencer)."""
+    for any one golden record; an event committed late gets a later position, so a reader
+    following the cursor never skips it. Returns how many events it positioned (0 if another
+    transaction holds the sequencer); fewer than :data:`SEQUENCE_BATCH` means it caught up."""
     if not repository.try_sequencer_lock(session):
         return 0
-    pending = events_repository.unpositioned(session, limit=_SEQUENCE_BATCH)
+    pending = events_repository.unpositioned(session, limit=SEQUENCE_BATCH)
     if not pending:
         return 0
     now = now or utcnow()
-    last = events_repository.last_position(session)
     events_repository.set_positions(
-        session, [(event.id, last + i) for i, event in enumerate(pending, start=1)]
+        session, [event.id for event in pending], after=events_repository.last_position(session)
     )
     subscriptions = repository.subscriptions(session)
     repository.add_deliveries(

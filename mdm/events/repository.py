@@ -71,11 +71,19 @@ def last_position(session: Session) -> int:
     return int(session.scalar(select(func.coalesce(func.max(OutboxEvent.position), 0))) or 0)
 
 
-def set_positions(session: Session, positions: Sequence[tuple[int, int]]) -> None:
-    for event_id, position in positions:
-        session.execute(
-            update(OutboxEvent).where(OutboxEvent.id == event_id).values(position=position)
-        )
+def set_positions(session: Session, event_ids: Sequence[int], *, after: int) -> int:
+    """Give the events positions after ``after`` in the order of their IDs, in one statement;
+    returns the last position given. Positions may skip numbers; they only ever grow."""
+    if not event_ids:
+        return after
+    first = min(event_ids)
+    session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_(list(event_ids)))
+        .values(position=after + 1 + OutboxEvent.id - first)
+        .execution_options(synchronize_session=False)
+    )
+    return after + 1 + max(event_ids) - first
 
 
 def feed(
