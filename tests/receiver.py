@@ -66,15 +66,17 @@ class Receiver:
                 answer = receiver.answer(got, number)
                 if answer.delay:
                     time.sleep(answer.delay)
+                # Listed as accepted before the answer leaves: the hub sends a golden record's
+                # next event only after this answer, so ``accepted`` keeps the hub's order.
+                with receiver._changed:
+                    if 200 <= answer.status < 300:
+                        receiver.accepted.append(got)
+                    receiver._changed.notify_all()
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
                 self.send_header("content-length", "0")
                 self.end_headers()
-                with receiver._changed:
-                    if 200 <= answer.status < 300:
-                        receiver.accepted.append(got)
-                    receiver._changed.notify_all()
 
             def log_message(self, *_args: Any) -> None:
                 pass

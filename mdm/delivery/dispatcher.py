@@ -71,24 +71,47 @@ class EmbeddedDispatcher:
 
 
 class CeleryDispatcher:
-    """Wakes ``mdm worker`` by sending the pump task; the workers' beat covers the rest."""
+    """Wakes ``mdm worker`` by sending the pump task; the workers' beat covers the rest.
+
+    The task is sent from a thread of its own, never from the request that committed: a broker
+    that is slow or down must not delay a committed change. Wake-ups that arrive while one is
+    being sent are merged into the next one.
+    """
 
     def __init__(self, settings: Settings) -> None:
         from mdm.delivery.worker import celery_app
 
         self.app = celery_app(settings)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        pass
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="mdm-wake", daemon=True)
+            self._thread.start()
 
     def stop(self) -> None:
-        pass
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
 
     def wake(self) -> None:
-        try:
-            self.app.send_task(PUMP_TASK)
-        except Exception:  # the broker being down must not fail a committed change
-            log.warning("could not wake the workers; they will find the events on their own")
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            if self._stop.is_set():
+                return
+            self._wake.clear()
+            try:
+                self.app.send_task(PUMP_TASK)
+            except Exception:  # the beat finds the events when the broker is back
+                log.warning("could not wake the workers; they will find the events on their own")
 
 
 class NoDispatcher:

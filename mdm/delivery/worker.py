@@ -10,8 +10,6 @@ only has to outlast one pump run.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from typing import Any
 
 from celery import Celery
@@ -48,7 +46,9 @@ def celery_app(settings: Settings) -> Celery:
         broker_transport_options={"visibility_timeout": int(PUMP_MAX_SECONDS * 10)},
         beat_schedule={"pump": {"task": PUMP_TASK, "schedule": settings.dispatch_interval_seconds}},
         worker_hijack_root_logger=False,
-        beat_schedule_filename=os.path.join(tempfile.gettempdir(), "mdm-celerybeat-schedule"),
+        # The schedule lives in memory: it is one interval, nothing worth a file that every
+        # worker on a machine would share.
+        beat_scheduler="celery.beat:Scheduler",
     )
     app.task(name=PUMP_TASK, bind=True)(_pump_task)
     return app
