@@ -41,6 +41,16 @@ def _guard(settings: Settings) -> AddressGuard:
     return AddressGuard(settings.allow_networks)
 
 
+def _wanted(body: SubscriptionIn | SubscriptionPatch) -> service.Wanted:
+    return service.Wanted(
+        url=body.url,
+        description=body.description,
+        source_system=body.source_system,
+        domains=body.domains,
+        event_types=body.event_types,
+    )
+
+
 def _health(counts: Counts | None) -> Health:
     if counts is None:
         return Health(
@@ -97,13 +107,7 @@ def create(
 ) -> SubscriptionCreated:
     sub, secret = service.create(
         session,
-        service.Wanted(
-            url=body.url,
-            description=body.description,
-            source_system=body.source_system,
-            domains=body.domains,
-            event_types=body.event_types,
-        ),
+        _wanted(body),
         guard=_guard(settings),
         actor=actor,
     )
@@ -134,13 +138,7 @@ def patch_subscription(
     sub = service.update(
         session,
         subscription_id,
-        service.Wanted(
-            url=body.url,
-            description=body.description,
-            source_system=body.source_system,
-            domains=body.domains,
-            event_types=body.event_types,
-        ),
+        _wanted(body),
         guard=_guard(settings),
         actor=actor,
     )

@@ -20,12 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cloudevents.core.bindings.http import HTTPMessage, from_http
-from cloudevents.core.formats.json import JSONFormat
-from cloudevents.core.v1.event import CloudEvent
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
-from standardwebhooks.webhooks import Webhook
 
 from mdm.api.app import create_app
 from mdm.config import Settings
@@ -33,6 +29,7 @@ from mdm.db import create_engine_for_url
 from mdm.ingest.service import ingest_batch
 from mdm.models import OutboxEvent
 from tests.helpers import golden_of, make_system, send
+from tests.mdm.delivery.subscriber import subscribe, verified
 from tests.mdm.delivery.worker_process import (
     BROKER_ENV,
     Worker,
@@ -147,23 +144,6 @@ def celery_hub(broker_url: str, fresh_database_url: str, tmp_path: Path) -> Iter
 # --- what a subscriber sees -----------------------------------------------------------------
 
 
-def _subscribe(client: TestClient, url: str, **extra: Any) -> dict[str, Any]:
-    response = client.post("/api/v1/subscriptions", json={"url": url, **extra})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def _verified(secret: str, got: Received) -> dict[str, Any]:
-    """Checked as a subscriber would: the signature by ``standardwebhooks``, the envelope by the
-    CloudEvents SDK."""
-    payload: dict[str, Any] = Webhook(secret).verify(got.body, got.headers)
-    event = from_http(HTTPMessage(headers=got.headers, body=got.body), JSONFormat(), CloudEvent)
-    assert event.get_id() == got.headers["webhook-id"]
-    assert got.headers["content-type"] == "application/cloudevents+json"
-    return payload
-
-
 def _sequence(got: Received) -> int:
     return int(got.event["sequence"])
 
@@ -234,7 +214,7 @@ def test_the_worker_delivers_every_change_signed_and_in_sequence(celery_hub: Cel
     client = celery_hub.api()
     _systems(client)
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url, source_system="billing")
+        sub = subscribe(client, receiver.url, source_system="billing")
         send(client, "erp", "provider", *_records("P1", "P2", "P3"))
         golden = {key: golden_of(client, "erp", "provider", key) for key in PEOPLE}
         send(client, "erp", "provider", *_records("P1", "P2", "P3", update=1))
@@ -250,7 +230,7 @@ def test_the_worker_delivers_every_change_signed_and_in_sequence(celery_hub: Cel
         calls = list(receiver.calls)
 
         assert len(calls) == 9  # nothing failed, so nothing was sent twice
-        payloads = [_verified(sub["secret"], got) for got in calls]
+        payloads = [verified(sub["secret"], got) for got in calls]
         assert len({p["id"] for p in payloads}) == 9
         by_subject = _by_subject(calls)
         assert set(by_subject) == set(golden.values())
@@ -292,7 +272,7 @@ def test_a_failing_receiver_gets_every_event_in_order_once_it_recovers(
         return Answer(status)
 
     with receiving(answer) as receiver:
-        sub = _subscribe(client, receiver.url, source_system="billing")
+        sub = subscribe(client, receiver.url, source_system="billing")
         send(client, "erp", "provider", *_records("P1", "P2", "P3"))
         golden = {key: golden_of(client, "erp", "provider", key) for key in PEOPLE}
         send(client, "erp", "provider", *_records("P1", "P2", "P3", update=1))
@@ -312,7 +292,7 @@ def test_a_failing_receiver_gets_every_event_in_order_once_it_recovers(
 
     # Every call, failed or not, verifies; one webhook-id per event, whatever the attempt.
     for got in calls:
-        _verified(sub["secret"], got)
+        verified(sub["secret"], got)
     ids: dict[tuple[str, int], set[str]] = defaultdict(set)
     for got in calls:
         ids[(got.event["subject"], _sequence(got))].add(got.webhook_id)
@@ -362,7 +342,7 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_event_still_arrives(
 
     with receiving(answer) as receiver:
         try:
-            sub = _subscribe(client, receiver.url, source_system="billing")
+            sub = subscribe(client, receiver.url, source_system="billing")
             send(client, "erp", "provider", *_records("P1"))
             assert receiver.wait_for(lambda r: len(r.calls) >= 1, timeout=WAIT), celery_hub.logs()
             first.kill()  # SIGKILL to its whole process group: main, pool process and beat
@@ -377,7 +357,7 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_event_still_arrives(
         interrupted, retried = receiver.calls
         assert receiver.accepted == [retried]
 
-    payload = _verified(sub["secret"], retried)
+    payload = verified(sub["secret"], retried)
     assert retried.webhook_id == interrupted.webhook_id == payload["id"]
     assert payload["type"] == "org.mdmhub.provider.created.v1"
     assert int(payload["sequence"]) == 1
@@ -397,7 +377,7 @@ def test_changes_whose_wake_up_was_lost_are_found_and_delivered_by_the_beat(
     client = celery_hub.api(broker_url=f"redis://127.0.0.1:{_closed_port()}/15")
     _systems(client)
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url, source_system="billing")
+        sub = subscribe(client, receiver.url, source_system="billing")
         with caplog.at_level(logging.WARNING, logger="mdm.delivery.dispatcher"):
             started = time.monotonic()
             send(client, "erp", "provider", *_records("P1", "P2", "P3"))
@@ -416,7 +396,7 @@ def test_changes_whose_wake_up_was_lost_are_found_and_delivered_by_the_beat(
 
         celery_hub.worker()  # its beat finds them
         assert receiver.accepted_count(3, timeout=WAIT), celery_hub.logs()
-        payloads = [_verified(sub["secret"], got) for got in receiver.accepted]
+        payloads = [verified(sub["secret"], got) for got in receiver.accepted]
         golden = {golden_of(client, "erp", "provider", key) for key in PEOPLE}
         assert {p["subject"] for p in payloads} == golden
         assert {p["type"] for p in payloads} == {"org.mdmhub.provider.created.v1"}
@@ -432,7 +412,7 @@ def test_a_change_rolled_back_emits_nothing_even_with_a_worker_running(
     client = celery_hub.api(max_batch_records=2)
     _systems(client)
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url, source_system="billing")
+        sub = subscribe(client, receiver.url, source_system="billing")
 
         # A request refused as a whole: too many records for one batch.
         response = client.post(
@@ -468,7 +448,7 @@ def test_a_change_rolled_back_emits_nothing_even_with_a_worker_running(
         assert receiver.accepted_count(1, timeout=WAIT), celery_hub.logs()
         assert worker.wait_pump_runs(2, timeout=WAIT), celery_hub.logs()
         (got,) = receiver.calls
-        payload = _verified(sub["secret"], got)
+        payload = verified(sub["secret"], got)
         assert (payload["subject"], int(payload["sequence"])) == (gid, 1)
         assert [e["id"] for e in client.get("/api/v1/events").json()["events"]] == [payload["id"]]
         health = _settled_health(client, sub["id"], delivered=1)

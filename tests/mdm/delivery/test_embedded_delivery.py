@@ -9,32 +9,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from cloudevents.core.bindings.http import HTTPMessage, from_http
-from cloudevents.core.formats.json import JSONFormat
-from cloudevents.core.v1.event import CloudEvent
-from fastapi.testclient import TestClient
-from standardwebhooks.webhooks import Webhook
-
 from tests.helpers import golden_of, make_system, send
 from tests.mdm.delivery.conftest import Hub
+from tests.mdm.delivery.subscriber import subscribe, verified
 from tests.receiver import Answer, Received, receiving
 
 PAUL = {"name": "Abernathy, Paul", "birth_date": "1962-11-30", "phone": "(210) 555-0123"}
-
-
-def _subscribe(client: TestClient, url: str, **extra: Any) -> dict[str, Any]:
-    response = client.post("/api/v1/subscriptions", json={"url": url, **extra})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def _verified(secret: str, got: Received) -> dict[str, Any]:
-    payload: dict[str, Any] = Webhook(secret).verify(got.body, got.headers)
-    event = from_http(HTTPMessage(headers=got.headers, body=got.body), JSONFormat(), CloudEvent)
-    assert event.get_id() == got.headers["webhook-id"]
-    assert got.headers["content-type"] == "application/cloudevents+json"
-    return payload
 
 
 def test_a_change_reaches_the_subscriber_signed_and_as_a_cloudevent(hub: Hub) -> None:
@@ -42,14 +22,14 @@ def test_a_change_reaches_the_subscriber_signed_and_as_a_cloudevent(hub: Hub) ->
     make_system(client, "erp")
     make_system(client, "billing")
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url, source_system="billing", domains=["provider"])
+        sub = subscribe(client, receiver.url, source_system="billing", domains=["provider"])
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         gid = golden_of(client, "erp", "provider", "P1")
         registered = client.put("/api/v1/crosswalk/billing/provider/PAY-1", json={"golden_id": gid})
         assert registered.is_success
         assert receiver.accepted_count(2), [c.headers for c in receiver.calls]
 
-        created, key_added = (_verified(sub["secret"], r) for r in receiver.accepted)
+        created, key_added = (verified(sub["secret"], r) for r in receiver.accepted)
         assert created["type"] == "org.mdmhub.provider.created.v1"
         assert created["subject"] == gid
         assert created["data"]["golden_id"] == gid
@@ -89,7 +69,7 @@ def test_a_receiver_that_fails_then_recovers_gets_every_event_in_sequence(hub: H
     make_system(client, "erp")
     # Fails the first 7 calls, then accepts everything.
     with receiving(lambda _r, n: Answer(500 if n <= 7 else 200)) as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         people = _people(3)
         for round_ in range(3):
             for i, person in enumerate(people):
@@ -109,7 +89,7 @@ def test_a_receiver_that_fails_then_recovers_gets_every_event_in_sequence(hub: H
             timeout=30,
         ), _by_subject(receiver.accepted)
         for got in receiver.accepted:
-            _verified(sub["secret"], got)
+            verified(sub["secret"], got)
         # In sequence per golden record: never a later version before an earlier one.
         for subject, sequences in _by_subject(receiver.accepted).items():
             assert sequences == sorted(sequences), (subject, sequences)
@@ -130,11 +110,11 @@ def test_410_disables_the_endpoint_visibly_and_announces_it(hub: Hub) -> None:
         receiving(lambda _r, _n: Answer(410)) as gone,
         receiving() as operator,
     ):
-        sub = _subscribe(client, gone.url)
-        watcher = _subscribe(client, operator.url, event_types=["subscription_disabled"])
+        sub = subscribe(client, gone.url)
+        watcher = subscribe(client, operator.url, event_types=["subscription_disabled"])
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         assert operator.accepted_count(1)
-        announced = _verified(watcher["secret"], operator.accepted[0])
+        announced = verified(watcher["secret"], operator.accepted[0])
         assert announced["type"] == "org.mdmhub.hub.subscription_disabled.v1"
         assert announced["subject"] == sub["id"]
         assert "410" in announced["data"]["reason"]
@@ -150,7 +130,7 @@ def test_retry_after_is_honoured(hub: Hub) -> None:
     make_system(client, "erp")
     answers = {1: Answer(503, {"Retry-After": "2"})}
     with receiving(lambda _r, n: answers.get(n, Answer(200))) as receiver:
-        _subscribe(client, receiver.url)
+        subscribe(client, receiver.url)
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         assert receiver.accepted_count(1, timeout=15)
         first, second = receiver.calls[:2]
@@ -163,7 +143,7 @@ def test_dead_letter_after_the_schedule_then_replay_delivers(hub: Hub) -> None:
     make_system(client, "erp")
     healthy = False
     with receiving(lambda _r, _n: Answer(200 if healthy else 500)) as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         base = f"/api/v1/subscriptions/{sub['id']}"
         # 1 attempt + 3 retries (the test schedule), then dead-lettered.
@@ -186,14 +166,14 @@ def test_dead_letter_after_the_schedule_then_replay_delivers(hub: Hub) -> None:
         assert replayed.status_code == 200, replayed.text
         assert receiver.accepted_count(1)
         assert receiver.accepted[0].webhook_id == dead[0]["event_id"]
-        _verified(sub["secret"], receiver.accepted[0])
+        verified(sub["secret"], receiver.accepted[0])
 
 
 def test_replay_from_a_sequence_and_a_time_range_resends_with_the_same_ids(hub: Hub) -> None:
     client = hub()
     make_system(client, "erp")
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         gid = golden_of(client, "erp", "provider", "P1")
         phone = {**PAUL, "phone": "(210) 555-0999"}
@@ -218,7 +198,7 @@ def test_a_subscription_made_later_can_replay_what_happened_before_it(hub: Hub) 
     make_system(client, "erp")
     send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         replay = client.post(f"/api/v1/subscriptions/{sub['id']}/replay", json={"from_position": 0})
         assert replay.json() == {"requeued": 0, "created": 1}
         assert receiver.accepted_count(1)
@@ -229,7 +209,7 @@ def test_pause_holds_deliveries_and_resume_sends_them_in_order(hub: Hub) -> None
     client = hub()
     make_system(client, "erp")
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         base = f"/api/v1/subscriptions/{sub['id']}"
         assert client.post(f"{base}/pause", json={"reason": "ERP cut-over"}).is_success
         for i in range(3):
@@ -253,21 +233,21 @@ def test_after_rotation_both_secrets_verify_during_the_overlap(hub: Hub) -> None
     client = hub()
     make_system(client, "erp")
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         rotated = client.post(f"/api/v1/subscriptions/{sub['id']}/secret/rotate").json()
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         assert receiver.accepted_count(1)
         got = receiver.accepted[0]
         assert len(got.headers["webhook-signature"].split(" ")) == 2
-        _verified(sub["secret"], got)
-        _verified(rotated["secret"], got)
+        verified(sub["secret"], got)
+        verified(rotated["secret"], got)
 
 
 def test_the_address_is_checked_again_at_send_time(hub: Hub) -> None:
     client = hub()
     make_system(client, "erp")
     with receiving() as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         hub.stop(client)
         # The operator withdraws loopback from the allow-list; the subscription still names it.
         client = hub(webhook_allow_networks="")
@@ -287,7 +267,7 @@ def test_an_endpoint_failing_for_long_enough_is_disabled(hub: Hub) -> None:
     client = hub(webhook_disable_after_hours=1 / 3600, webhook_retry_schedule=[0.3] * 20)
     make_system(client, "erp")
     with receiving(lambda _r, _n: Answer(500)) as receiver:
-        sub = _subscribe(client, receiver.url)
+        sub = subscribe(client, receiver.url)
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         base = f"/api/v1/subscriptions/{sub['id']}"
         assert receiver.wait_for(
@@ -310,7 +290,7 @@ def test_events_committed_while_no_dispatcher_ran_are_delivered_when_one_starts(
     client = hub(delivery_mode="off")
     make_system(client, "erp")
     with receiving() as receiver:
-        _subscribe(client, receiver.url)
+        subscribe(client, receiver.url)
         send(client, "erp", "provider", {"source_key": "P1", "attributes": PAUL})
         hub.stop(client)
         assert receiver.calls == []

@@ -36,6 +36,21 @@ def _systems(client: TestClient) -> None:
         make_system(client, code)
 
 
+def _marta_merged_into_paul(client: TestClient) -> tuple[str, str]:
+    """Marta (one clinic record; supply registered its key S-77 for her) merged by a steward
+    into Paul (ERP and billing records). Returns (Marta's golden ID, Paul's)."""
+    _systems(client)
+    send(client, "clinic", "provider", {"source_key": "M1", "attributes": MARTA})
+    for system, key in (("erp", "C1"), ("billing", "C2")):
+        send(client, system, "provider", {"source_key": key, "attributes": PAUL})
+    marta = golden_of(client, "clinic", "provider", "M1")
+    paul = golden_of(client, "erp", "provider", "C1")
+    registered = client.put("/api/v1/crosswalk/supply/provider/S-77", json={"golden_id": marta})
+    assert registered.is_success
+    assert merge(client, paul, marta)["survivor_id"] == paul
+    return marta, paul
+
+
 def test_created_then_updated_carry_version_changes_and_crosswalk(
     client: TestClient, session: Session
 ) -> None:
@@ -86,18 +101,7 @@ def test_a_change_rolled_back_emits_nothing_and_a_committed_one_its_event(
 def test_merge_tells_each_subscriber_which_of_its_keys_now_name_the_survivor(
     client: TestClient, session: Session
 ) -> None:
-    _systems(client)
-    send(client, "clinic", "provider", {"source_key": "M1", "attributes": MARTA})
-    for system, key in (("erp", "C1"), ("billing", "C2")):
-        send(client, system, "provider", {"source_key": key, "attributes": PAUL})
-    absorbed = golden_of(client, "clinic", "provider", "M1")
-    survivor = golden_of(client, "erp", "provider", "C1")
-    # Supply registered its own item-master key for Marta's golden record.
-    assert client.put(
-        "/api/v1/crosswalk/supply/provider/S-77", json={"golden_id": absorbed}
-    ).is_success
-
-    assert merge(client, survivor, absorbed)["survivor_id"] == survivor
+    absorbed, survivor = _marta_merged_into_paul(client)
 
     assert _kinds(session, absorbed) == ["created", "key_added", "merged"]
     merged = _events(session, absorbed)[-1]
@@ -127,16 +131,7 @@ def test_merge_tells_each_subscriber_which_of_its_keys_now_name_the_survivor(
 def test_split_emits_split_restored_and_the_keys_that_went_back(
     client: TestClient, session: Session
 ) -> None:
-    _systems(client)
-    send(client, "clinic", "provider", {"source_key": "M1", "attributes": MARTA})
-    for system, key in (("erp", "C1"), ("billing", "C2")):
-        send(client, system, "provider", {"source_key": key, "attributes": PAUL})
-    marta = golden_of(client, "clinic", "provider", "M1")
-    paul = golden_of(client, "erp", "provider", "C1")
-    assert client.put(
-        "/api/v1/crosswalk/supply/provider/S-77", json={"golden_id": marta}
-    ).is_success
-    assert merge(client, paul, marta)["survivor_id"] == paul
+    marta, paul = _marta_merged_into_paul(client)
     before = len(_events(session, paul))
 
     split(client, paul, ("clinic", "M1"))
