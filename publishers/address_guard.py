@@ -103,6 +103,10 @@ class AddressGuard:
             raise UnsafeUrl("port 0 is out of range")
         if not parts.hostname:
             raise UnsafeUrl("URL has no host")
+        if "[" in parts.netloc and "%" in parts.netloc:
+            # An IPv6 zone ID makes the address compare unequal to the metadata addresses
+            # while the kernel ignores it for routable ones: never a webhook's business.
+            raise UnsafeUrl("IPv6 zone IDs (%...) are not allowed in webhook URLs")
         host = _normalise_host(parts.hostname, bracketed="[" in parts.netloc)
         return scheme, host, port if port is not None else DEFAULT_PORTS[scheme]
 
@@ -172,8 +176,10 @@ class AddressGuard:
 
 
 def _ip_or_none(text: str) -> Address | None:
+    # A resolver may answer a link-local address with its scope ("fe80::1%eth0"): the scope is
+    # dropped so every check sees the bare address.
     try:
-        return ip_address(text)
+        return ip_address(text.split("%", 1)[0])
     except ValueError:
         return None
 

@@ -62,12 +62,15 @@ class RetryPolicy:
             raise ValueError(f"attempts_made must be >= 1, got {attempts_made}")
         if attempts_made >= self.max_attempts:
             return None
-        if retry_after is not None:
-            # The subscriber said when it can take more: never earlier than that (no jitter
-            # below it), but capped so one header cannot park a delivery for a month.
-            return max(min(retry_after, self.max_retry_after), timedelta(0))
         factor = (rng or random).uniform(1.0 - self.jitter, 1.0 + self.jitter)
-        return self.schedule[attempts_made - 1] * factor
+        scheduled = self.schedule[attempts_made - 1] * factor
+        if retry_after is not None:
+            # The subscriber said when it can take more: never earlier than that, but never
+            # earlier than the schedule either (a "Retry-After: 1" from a load balancer must
+            # not burn the ten attempts of three days in ten seconds); capped so one header
+            # cannot park a delivery for a month.
+            return max(scheduled, min(max(retry_after, timedelta(0)), self.max_retry_after))
+        return scheduled
 
     def total(self) -> timedelta:
         """Nominal time from the first attempt to the last (jitter and Retry-After aside)."""

@@ -8,6 +8,7 @@ failure is an outcome the retry policy can act on).
 from __future__ import annotations
 
 import ssl
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -145,6 +146,18 @@ class WebhookTransport:
         request_headers["host"] = pinned.host_header
         extensions = {"sni_hostname": pinned.sni_hostname} if pinned.sni_hostname else {}
         client = self._client_for(pinned.sni_hostname)
+        # httpx's timeout bounds each read, not the whole exchange: an endpoint that drips its
+        # status line and headers could hold the request (and outlive the worker's lease). The
+        # watchdog closes the connection at the deadline, which fails the read at once.
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            client.close()
+
+        watchdog = threading.Timer(self._timeout, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             with client.stream(
                 "POST", pinned.url, content=body, headers=request_headers, extensions=extensions
@@ -152,8 +165,19 @@ class WebhookTransport:
                 raw = self._read_limited(response, started)
         except httpx.TimeoutException:
             return outcome("retry", None, f"timeout after {self._timeout} s")
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            return outcome("retry", None, describe_error(exc))
+        except Exception as exc:
+            if expired.is_set():
+                return outcome("retry", None, f"timeout after {self._timeout} s")
+            if isinstance(exc, httpx.HTTPError | httpx.InvalidURL):
+                return outcome("retry", None, describe_error(exc))
+            raise
+        finally:
+            watchdog.cancel()
+            if expired.is_set():
+                self._forget(client)
+        if expired.is_set() or time.perf_counter() - started > self._timeout:
+            # A complete answer that came after the deadline still counts as a timeout.
+            return outcome("retry", None, f"timeout after {self._timeout} s")
         kind, retry_after, error = classify(
             response.status_code, response.headers, now=datetime.now(UTC)
         )
@@ -195,6 +219,14 @@ class WebhookTransport:
             oldest = next(iter(self._tls))
             self._tls.pop(oldest).close()
         return client
+
+    def _forget(self, client: httpx.Client) -> None:
+        """Drop a client the watchdog closed; the next send makes a new one."""
+        if self._plain is client:
+            self._plain = None
+        for name, pooled in list(self._tls.items()):
+            if pooled is client:
+                del self._tls[name]
 
     def _new_client(self) -> httpx.Client:
         return httpx.Client(

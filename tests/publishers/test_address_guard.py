@@ -268,3 +268,20 @@ def test_default_resolver_checks_what_the_system_resolves() -> None:
     with pytest.raises(UnsafeUrl, match="loopback"):
         AddressGuard().resolve("http://2130706433/")
     assert AddressGuard(LOOPBACK).resolve("http://2130706433:9/") == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[fd00:ec2::254%251]/latest/meta-data/", "http://[fe80::1%25eth0]:8080/hook"],
+)
+def test_ipv6_zone_ids_are_refused_even_inside_an_allowed_network(url: str) -> None:
+    # fd00:ec2::254%1 compares unequal to the metadata address; the zone must not smuggle it.
+    guard = AddressGuard(["fd00::/8", "fe80::/10"])
+    with pytest.raises(UnsafeUrl, match="zone"):
+        guard.resolve(url)
+
+
+def test_a_scoped_answer_from_the_resolver_is_checked_without_its_scope() -> None:
+    guard = AddressGuard(resolver=lambda _host, _port: ["fd00:ec2::254%eth0"])
+    with pytest.raises(UnsafeUrl, match="metadata"):
+        guard.resolve("http://hooks.example.test/")

@@ -64,18 +64,35 @@ def test_same_seed_gives_same_delays() -> None:
     assert len(set(first)) == 1
 
 
-def test_retry_after_replaces_the_schedule_without_jitter() -> None:
+def test_retry_after_longer_than_the_schedule_is_honoured_exactly() -> None:
     policy = RetryPolicy(jitter=0.5)
     rng = random.Random(1)
-    assert policy.next_delay(1, retry_after=timedelta(seconds=7), rng=rng) == timedelta(seconds=7)
-    # Later in the schedule too: the subscriber's word wins, shorter or longer.
-    assert policy.next_delay(6, retry_after=timedelta(minutes=1), rng=rng) == timedelta(minutes=1)
+    # The schedule says 5 s (±50 %) after the first attempt; the subscriber asked for 60 s.
+    assert policy.next_delay(1, retry_after=timedelta(seconds=60), rng=rng) == timedelta(seconds=60)
+
+
+def test_retry_after_shorter_than_the_schedule_does_not_shorten_it() -> None:
+    # A "Retry-After: 1" on every answer must not burn ten attempts in ten seconds: the
+    # schedule (here 2 h, ±20 %) still spaces them out over days.
+    policy = RetryPolicy()
+    rng = random.Random(1)
+    delay = policy.next_delay(4, retry_after=timedelta(seconds=1), rng=rng)
+    assert delay is not None
+    assert timedelta(hours=1.6) <= delay <= timedelta(hours=2.4)
+    total = sum(
+        (
+            policy.next_delay(n, retry_after=timedelta(seconds=1), rng=rng) or timedelta(0)
+            for n in range(1, policy.max_attempts)
+        ),
+        timedelta(0),
+    )
+    assert total >= timedelta(days=2.5)
 
 
 def test_retry_after_is_capped_and_never_negative() -> None:
-    policy = RetryPolicy(max_retry_after=timedelta(hours=24))
+    policy = RetryPolicy(max_retry_after=timedelta(hours=24), jitter=0.0)
     assert policy.next_delay(1, retry_after=timedelta(days=3)) == timedelta(hours=24)
-    assert policy.next_delay(1, retry_after=timedelta(seconds=-5)) == timedelta(0)
+    assert policy.next_delay(1, retry_after=timedelta(seconds=-5)) == timedelta(seconds=5)
 
 
 def test_custom_schedule_sets_the_attempt_count() -> None:

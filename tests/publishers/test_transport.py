@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -287,3 +289,40 @@ def test_outcome_is_immutable() -> None:
     outcome = DeliveryOutcome("delivered", 200, "", None, 1.0, "")
     with pytest.raises(AttributeError):
         outcome.kind = "gone"  # type: ignore[misc]
+
+
+def test_an_answer_dripped_slower_than_the_timeout_fails_at_the_deadline() -> None:
+    """Each piece arrives within httpx's per-read timeout, the whole answer does not: the
+    request is cut at the deadline instead of holding the worker (and outliving its lease)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            for n in range(20):
+                if stop.wait(0.2):
+                    return
+                try:
+                    connection.sendall(f"x-drip-{n}: 1\r\n".encode())
+                except OSError:
+                    return
+
+    server = threading.Thread(target=drip, daemon=True)
+    server.start()
+    try:
+        with WebhookTransport(AddressGuard(LOOPBACK), timeout=0.5) as transport:
+            started = time.monotonic()
+            outcome = transport.send(f"http://127.0.0.1:{port}/hook", BODY, HEADERS)
+            took = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+    assert (outcome.kind, outcome.status, outcome.error) == ("retry", None, "timeout after 0.5 s")
+    # Cut at the deadline, not after the 4 s the answer would have taken.
+    assert took < 3.0
