@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from publishers.address_guard import AddressGuard
 
 DEFAULT_SQLITE_PATH = Path("mdm.db")
 
@@ -46,6 +48,7 @@ class Settings(BaseSettings):
     )
     event_source: str = Field(
         default="urn:mdm-hub:default",
+        min_length=1,
         description="CloudEvents 'source' of every event: a URI naming this hub.",
     )
     event_type_prefix: str = Field(
@@ -80,6 +83,15 @@ class Settings(BaseSettings):
             "endpoint and golden record)."
         ),
     )
+    webhook_parallel_per_endpoint: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description=(
+            "Of those, how many one endpoint may take: a slow endpoint with a backlog leaves "
+            "the other slots to the others."
+        ),
+    )
     webhook_retry_jitter: float = Field(default=0.2, ge=0, le=1)
     webhook_disable_after_hours: float = Field(
         default=120.0,
@@ -105,6 +117,29 @@ class Settings(BaseSettings):
             "besides being woken by each commit."
         ),
     )
+
+    @field_validator("webhook_allow_networks")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        # A typo here would otherwise surface as a 500 at the first subscription.
+        AddressGuard([part.strip() for part in value.split(",") if part.strip()])
+        return value
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _schedule_is_waits(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and (not value or any(wait < 0 for wait in value)):
+            raise ValueError("a retry schedule is a non-empty list of waits in seconds, >= 0")
+        return value
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_request(self) -> Settings:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError(
+                "webhook_lease_seconds must be longer than webhook_timeout_seconds: a lease "
+                "that ends while its request is still out lets a second worker send it too"
+            )
+        return self
 
     @property
     def allow_networks(self) -> list[str]:

@@ -175,6 +175,21 @@ class AddressGuard:
         return addresses
 
 
+def redacted(url: str) -> str:
+    """The URL as logs and audit trails may show it: scheme, host and port only.
+
+    Webhook URLs often carry a secret in their path or query (Slack, Teams, ``?token=``).
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(unparsable URL)"
+    hidden = "/…" if (parts.path not in ("", "/") or parts.query) else "/"
+    return f"{parts.scheme}://{host}{port}{hidden}"
+
+
 def _ip_or_none(text: str) -> Address | None:
     # A resolver may answer a link-local address with its scope ("fe80::1%eth0"): the scope is
     # dropped so every check sees the bare address.

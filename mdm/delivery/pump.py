@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -66,7 +67,8 @@ class Pump:
     """Runs until nothing is due (or ``max_seconds`` passed); safe to run in many processes.
 
     Up to ``webhook_parallel_requests`` deliveries are in flight at once, at most one per
-    endpoint and golden record (so the order per golden record holds). Each round is one
+    endpoint and golden record (so the order per golden record holds) and at most
+    ``webhook_parallel_per_endpoint`` per endpoint, endpoints taking turns. Each round is one
     transaction: record the answers that came back, then claim as many deliveries as there
     are free slots, so a slow endpoint holds one slot, not the whole round.
     """
@@ -81,6 +83,7 @@ class Pump:
         self.factory = factory
         self.rules = rules_from(settings)
         self.parallel = settings.webhook_parallel_requests
+        self.per_endpoint = min(settings.webhook_parallel_per_endpoint, self.parallel)
         self._make_transport = transport or (lambda: transport_from(settings))
         self._local = threading.local()
         self._transports: list[WebhookTransport] = []
@@ -101,8 +104,8 @@ class Pump:
     def publish_pending(self) -> int:
         total = 0
         while True:
+            # Feed positions are promised never to skip: this commit waits for the WAL.
             with self.factory() as session:
-                service.bookkeeping(session)
                 positioned = service.publish_pending(session)
                 session.commit()
             total += positioned
@@ -129,7 +132,19 @@ class Pump:
                     if state is not None:
                         stats.states[state.value] = stats.states.get(state.value, 0) + 1
                 room = 0 if stopping else self.parallel - len(in_flight)
-                claims = service.claim_due(session, rules=self.rules, limit=room) if room else []
+                busy = Counter(c.subscription_id for c in in_flight.values())
+                claims = (
+                    service.claim_due(
+                        session,
+                        rules=self.rules,
+                        limit=room,
+                        in_flight=busy,
+                        per_endpoint=self.per_endpoint,
+                        turn=rounds,
+                    )
+                    if room
+                    else []
+                )
                 session.commit()
             done = []
             for claim in claims:
@@ -149,11 +164,12 @@ class Pump:
                     stats.delivered += 1
                 else:
                     stats.failed += 1
+                    # The subscription, not its URL: URLs often carry a token.
                     log.info(
                         "delivery %s of %s to %s failed: %s",
                         claim.delivery_id,
                         claim.event_id,
-                        claim.url,
+                        claim.subscription_id,
                         outcome.error or outcome.status,
                     )
         return stats

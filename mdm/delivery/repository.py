@@ -15,6 +15,7 @@ from mdm.models import (
     Delivery,
     DeliveryAttempt,
     DeliveryState,
+    OutboxEvent,
     Subscription,
     SubscriptionSecret,
     SubscriptionStatus,
@@ -49,6 +50,22 @@ def relax_durability(session: Session) -> None:
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
+def keep_durability(session: Session) -> None:
+    """Undo :func:`relax_durability` for this transaction: it writes an event after all."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO ON"))
+
+
+def active_subscription_ids(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(Subscription.id)
+            .where(Subscription.status == SubscriptionStatus.ACTIVE)
+            .order_by(Subscription.id)
+        )
+    )
+
+
 def subscriptions(session: Session) -> list[Subscription]:
     return list(session.scalars(select(Subscription).order_by(Subscription.id)))
 
@@ -58,7 +75,7 @@ def add_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(insert(Delivery), list(rows))
 
 
-def due(session: Session, *, now: datetime, limit: int) -> list[Delivery]:
+def due(session: Session, *, now: datetime, subscription_id: str, limit: int) -> list[Delivery]:
     """The next deliveries a worker may send: due, not held by a live worker, their endpoint
     active, and no earlier event of the same subject still pending for the same endpoint (so a
     later version never overtakes one that is being retried). At most one per endpoint and
@@ -79,12 +96,11 @@ def due(session: Session, *, now: datetime, limit: int) -> list[Delivery]:
     )
     query = (
         select(Delivery)
-        .join(Subscription, Subscription.id == Delivery.subscription_id)
         .where(
+            Delivery.subscription_id == subscription_id,
             Delivery.state == _PENDING,
             Delivery.next_attempt_at <= now,
             or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
-            Subscription.status == SubscriptionStatus.ACTIVE,
             Delivery.sequence == head,
         )
         .order_by(Delivery.next_attempt_at, Delivery.id)
@@ -92,7 +108,7 @@ def due(session: Session, *, now: datetime, limit: int) -> list[Delivery]:
     )
     if session.get_bind().dialect.name == "postgresql":
         # Workers skip each other's rows instead of queueing behind them.
-        query = query.with_for_update(of=Delivery, skip_locked=True)
+        query = query.with_for_update(skip_locked=True)
     return list(session.scalars(query))
 
 
@@ -109,13 +125,15 @@ def get_many(session: Session, delivery_ids: Sequence[int]) -> dict[int, Deliver
     return {d.id: d for d in session.scalars(query)}
 
 
-def subscriptions_by_ids(session: Session, ids: Collection[str]) -> dict[str, Subscription]:
+def subscriptions_by_ids(
+    session: Session, ids: Collection[str], *, for_update: bool = False
+) -> dict[str, Subscription]:
     if not ids:
         return {}
-    return {
-        s.id: s
-        for s in session.scalars(select(Subscription).where(Subscription.id.in_(sorted(ids))))
-    }
+    query = select(Subscription).where(Subscription.id.in_(sorted(ids))).order_by(Subscription.id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return {s.id: s for s in session.scalars(query)}
 
 
 def subscription(
@@ -183,18 +201,22 @@ def counts(session: Session, subscription_ids: Sequence[str]) -> dict[str, Count
             select(Delivery.subscription_id, func.count())
             .where(
                 Delivery.subscription_id.in_(subscription_ids),
-                Delivery.state == DeliveryState.PENDING,
-                Delivery.attempts > 0,
+                Delivery.state == _PENDING,
+                # An answer was written down (a request in flight for the first time is not
+                # a failure yet).
+                or_(Delivery.last_status.is_not(None), Delivery.last_error != ""),
             )
             .group_by(Delivery.subscription_id)
         ).all()
     )
+    # The oldest undelivered *event*: a replayed delivery of an old event counts as old.
     oldest: dict[str, datetime] = dict(
         session.execute(
-            select(Delivery.subscription_id, func.min(Delivery.created_at))
+            select(Delivery.subscription_id, func.min(OutboxEvent.occurred_at))
+            .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
             .where(
                 Delivery.subscription_id.in_(subscription_ids),
-                Delivery.state == DeliveryState.PENDING,
+                Delivery.state == _PENDING,
             )
             .group_by(Delivery.subscription_id)
         ).all()
@@ -241,7 +263,11 @@ def existing_for_events(
 
 
 def requeue(session: Session, delivery_ids: Sequence[int], *, now: datetime) -> None:
-    """Send these again from the first attempt (their attempt history stays)."""
+    """Send these again from the first attempt (their attempt history stays).
+
+    A lease is kept: an attempt still out finishes first, then the replay goes (see
+    ``record_outcomes``), so two requests for one delivery never overlap.
+    """
     if delivery_ids:
         session.execute(
             update(Delivery)
@@ -250,7 +276,9 @@ def requeue(session: Session, delivery_ids: Sequence[int], *, now: datetime) -> 
                 state=DeliveryState.PENDING,
                 attempts=0,
                 next_attempt_at=now,
-                lease_until=None,
+                claim_token=None,
+                last_status=None,
+                last_error="",
                 delivered_at=None,
             )
         )

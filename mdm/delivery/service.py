@@ -6,9 +6,10 @@ Services take a session and never commit; :mod:`mdm.delivery.pump` owns the tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from secrets import token_hex
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -107,6 +108,9 @@ class Claim:
     """A delivery a worker holds until ``lease_until``: what to send, where, and as which try."""
 
     delivery_id: int
+    subscription_id: str
+    token: str
+    lease_until: datetime
     attempt: int
     url: str
     body: bytes
@@ -115,12 +119,34 @@ class Claim:
 
 
 def claim_due(
-    session: Session, *, rules: DeliveryRules, limit: int, now: datetime | None = None
+    session: Session,
+    *,
+    rules: DeliveryRules,
+    limit: int,
+    in_flight: Mapping[str, int] | None = None,
+    per_endpoint: int | None = None,
+    turn: int = 0,
+    now: datetime | None = None,
 ) -> list[Claim]:
     """Take up to ``limit`` due deliveries (at most one per endpoint and golden record): lease
-    them, count the attempt, and sign what goes out."""
+    them, count the attempt, and sign what goes out.
+
+    Endpoints are served in turn (``turn`` rotates who goes first), each up to
+    ``per_endpoint`` deliveries in flight counting ``in_flight``: a slow endpoint with a
+    backlog cannot take every slot of a worker from the others.
+    """
     now = now or utcnow()
-    rows = repository.due(session, now=now, limit=limit)
+    in_flight = in_flight or {}
+    cap = per_endpoint or limit
+    active = repository.active_subscription_ids(session)
+    rows: list[Delivery] = []
+    for i in range(len(active)):
+        subscription_id = active[(turn + i) % len(active)]
+        free = min(cap - in_flight.get(subscription_id, 0), limit - len(rows))
+        if free > 0:
+            rows += repository.due(session, now=now, subscription_id=subscription_id, limit=free)
+        if len(rows) >= limit:
+            break
     if not rows:
         return []
     event_rows = events_repository.by_ids(session, {d.event_id for d in rows})
@@ -130,6 +156,7 @@ def claim_due(
     claims: list[Claim] = []
     for delivery in rows:
         delivery.lease_until = now + rules.lease
+        delivery.claim_token = token_hex(8)
         delivery.attempts += 1
         delivery.last_attempt_at = now
         subscription = subscriptions[delivery.subscription_id]
@@ -148,6 +175,9 @@ def claim_due(
         claims.append(
             Claim(
                 delivery_id=delivery.id,
+                subscription_id=delivery.subscription_id,
+                token=delivery.claim_token,
+                lease_until=delivery.lease_until,
                 attempt=delivery.attempts,
                 url=subscription.url,
                 body=body,
@@ -197,6 +227,11 @@ def record_outcomes(
     if not results:
         return []
     now = now or utcnow()
+    # Lock order everywhere: subscriptions (by ID), then deliveries (by ID), as replays and
+    # deletions do, so a worker and an operator never wait for each other crosswise.
+    subscriptions = repository.subscriptions_by_ids(
+        session, {c.subscription_id for c, _ in results}, for_update=True
+    )
     deliveries = repository.get_many(session, [c.delivery_id for c, _ in results])
     repository.add_attempts(
         session,
@@ -215,17 +250,24 @@ def record_outcomes(
             if claim.delivery_id in deliveries
         ],
     )
-    subscriptions = repository.subscriptions_by_ids(
-        session, {d.subscription_id for d in deliveries.values()}
-    )
     states: list[DeliveryState | None] = []
-    locked: set[str] = set()
     for claim, outcome in results:
         delivery = deliveries.get(claim.delivery_id)
-        if (
-            delivery is None
-            or delivery.state is not DeliveryState.PENDING
-            or delivery.attempts != claim.attempt
+        if delivery is None or delivery.claim_token != claim.token:
+            # Replayed (or taken over after a lapsed lease) while this attempt was out. A
+            # replay keeps the lease so two requests never overlap; the attempt is over now,
+            # so the replay may go.
+            if (
+                delivery is not None
+                and delivery.claim_token is None
+                and delivery.lease_until == claim.lease_until
+            ):
+                delivery.lease_until = None
+            states.append(None)
+            continue
+        delivery.claim_token = None
+        if delivery.state is not DeliveryState.PENDING or delivery.subscription_id not in (
+            subscriptions
         ):
             states.append(None)
             continue
@@ -244,29 +286,12 @@ def record_outcomes(
                 subscription.last_success_at is None
                 or now - subscription.last_success_at >= timedelta(seconds=1)
             ):
-                subscription = _locked(session, subscriptions, locked, subscription.id)
                 subscription.last_success_at = now
                 subscription.failing_since = None
         else:
-            subscription = _locked(session, subscriptions, locked, subscription.id)
             _failed(session, delivery, subscription, claim, outcome, rules=rules, now=now)
         states.append(delivery.state)
     return states
-
-
-def _locked(
-    session: Session,
-    subscriptions: dict[str, Subscription],
-    locked: set[str],
-    subscription_id: str,
-) -> Subscription:
-    """The subscription, read again under a row lock before it is changed (once per round)."""
-    if subscription_id not in locked:
-        fresh = repository.subscription(session, subscription_id, for_update=True)
-        assert fresh is not None
-        locked.add(subscription_id)
-        subscriptions[subscription_id] = fresh
-    return subscriptions[subscription_id]
 
 
 def _failed(
@@ -288,9 +313,7 @@ def _failed(
     if outcome.kind == "gone":
         # The endpoint says it is gone for good: stop, keep its deliveries for a resume.
         delivery.next_attempt_at = now
-        disable(
-            session, subscription, reason=f"the endpoint answered 410 Gone ({claim.url})", now=now
-        )
+        disable(session, subscription, reason="the endpoint answered 410 Gone", now=now)
         return
     delay = rules.retry.next_delay(delivery.attempts, retry_after=outcome.retry_after)
     if delay is None:
@@ -320,6 +343,8 @@ def disable(session: Session, subscription: Subscription, *, reason: str, now: d
     subscription.status_reason = reason[:2000]
     subscription.status_changed_at = now
     subscription.updated_at = now
+    # This transaction now writes an event: it must be durable, unlike bookkeeping.
+    repository.keep_durability(session)
     events.subscription_disabled(
         session, subscription=subscription, reason=reason, actor=SYSTEM_ACTOR
     )

@@ -9,6 +9,7 @@ from mdm.delivery import service as delivery
 from mdm.delivery.pump import rules_from
 from mdm.events import service
 from mdm.events.schemas import FeedOut
+from mdm.source_systems import service as source_systems
 
 router = APIRouter(prefix="/api/v1/events", tags=["change feed"])
 
@@ -32,6 +33,8 @@ def feed(
         default=None, description="Your source-system code: adds data.recipient with your keys"
     ),
 ) -> FeedOut:
+    if system is not None:
+        source_systems.require(session, code=system, field="system")
     # Events committed since the last dispatcher round get their positions first, so a
     # poller never waits for the dispatcher (and never skips: positions follow commits).
     delivery.publish_pending(session)
@@ -54,6 +57,8 @@ def get_event(
     settings: SettingsDep,
     system: str | None = Query(default=None, description="Adds data.recipient with your keys"),
 ) -> dict[str, Any]:
+    if system is not None:
+        source_systems.require(session, code=system, field="system")
     row = service.get(session, event_id)
     return service.cloud_event(
         row, rendering=rules_from(settings).rendering, receiver_system=system

@@ -11,6 +11,7 @@ for the golden record), added when the event is rendered for it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Collection, Mapping, Sequence
@@ -58,6 +59,8 @@ RESTORED_BY_SPLIT = "restored by split"
 # Flag set on the session when it wrote an event: the commit hook wakes the dispatcher.
 EMITTED = "mdm.events.emitted"
 _CODES = "mdm.events.system_codes"
+# ASCII digits that fit a 64-bit position (str.isdigit also takes "²").
+_CURSOR = re.compile(r"[0-9]{1,18}")
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -228,9 +231,14 @@ def golden_merged(
 
 
 def golden_split(
-    session: Session, *, split: GoldenSplit, record_keys: Sequence[tuple[int, str]], actor: str
+    session: Session,
+    *,
+    split: GoldenSplit,
+    record_keys: Sequence[tuple[int, str]],
+    went_to: Sequence[str],
+    actor: str,
 ) -> OutboxEvent | None:
-    """Records left ``split.golden_id`` for the golden records in ``split.result_golden_ids``."""
+    """Records (``record_keys``) left ``split.golden_id`` for the golden records ``went_to``."""
     golden = repository.golden(session, split.golden_id)
     if golden is None:
         return None
@@ -245,7 +253,7 @@ def golden_split(
             "version": golden.version,
             "status": golden.status.value,
             "split_id": split.id,
-            "result_golden_ids": sorted(split.result_golden_ids),
+            "result_golden_ids": sorted(went_to),
             "records": [
                 _key(session, system_id, key, "source_record") for system_id, key in record_keys
             ],
@@ -292,9 +300,9 @@ def subscription_disabled(
         subject=subscription,
         domain=None,
         kind="subscription_disabled",
+        # No URL: webhook URLs often carry a token, and this event goes to other subscribers.
         data={
             "subscription_id": subscription.id,
-            "url": subscription.url,
             "reason": reason,
             "failing_since": (
                 subscription.failing_since.isoformat() if subscription.failing_since else None
@@ -388,7 +396,7 @@ def feed(
     """A page of the change feed after the cursor; returns the events, the next cursor, and
     whether more are waiting. Unknown domains or kinds are refused, never silently empty."""
     errors: list[FieldError] = []
-    if not after.isdigit():
+    if not _CURSOR.fullmatch(after):
         errors.append(FieldError("after", "a cursor is the next_cursor of a page, or 0", "cursor"))
     for i, domain in enumerate(domains):
         if domain not in DOMAINS:

@@ -956,6 +956,7 @@ def _record_unmerges(
             record_keys=[
                 (records[k].source_system_id, records[k].source_key) for k in sorted(moved_in)
             ],
+            went_to=[revived],
             actor=actor,
         )
 

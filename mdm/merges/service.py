@@ -297,10 +297,15 @@ def split_records(
     result.restored = sorted(applied.revived)
     result.founded = sorted(set(result.placed.values()) & applied.founded)
     split.result_golden_ids = sorted(set(result.placed.values()))
+    # What left the golden record, which is not always what the steward named: when the
+    # records that stay came from a golden record a merge absorbed, they are the ones leaving.
+    homes = {r.id: golden.resolve(session, r.golden_id).id for r in members}
+    left = [r for r in members if homes[r.id] != target.id]
     events.golden_split(
         session,
         split=split,
-        record_keys=[(r.source_system_id, r.source_key) for r in split_out],
+        record_keys=[(r.source_system_id, r.source_key) for r in left],
+        went_to=sorted({homes[r.id] for r in left}),
         actor=actor,
     )
     audit.record(

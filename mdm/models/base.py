@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -18,6 +18,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Row IDs of tables that grow with every change (events, deliveries): 64-bit on PostgreSQL;
+# SQLite's rowid is 64-bit already, and only INTEGER PRIMARY KEY autoincrements there.
+BigID = BigInteger().with_variant(Integer(), "sqlite")
 
 # JSON attributes use JSONB on PostgreSQL (indexable, compact) and JSON text on SQLite.
 JSONType = JSON().with_variant(JSONB(), "postgresql")

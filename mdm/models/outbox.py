@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mdm.models.base import Base, JSONType, UTCDateTime, utcnow
+from mdm.models.base import Base, BigID, JSONType, UTCDateTime, utcnow
 
 
 class OutboxEvent(Base):
@@ -24,7 +24,7 @@ class OutboxEvent(Base):
     __tablename__ = "outbox_event"
     __table_args__ = (UniqueConstraint("subject", "sequence"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(40), unique=True)
     position: Mapped[int | None] = mapped_column(BigInteger, unique=True, default=None)
     domain: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mdm.models.base import Base, JSONType, UTCDateTime, utcnow
+from mdm.models.base import Base, BigID, JSONType, UTCDateTime, utcnow
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -92,11 +92,11 @@ class Delivery(Base):
     __tablename__ = "webhook_delivery"
     __table_args__ = (UniqueConstraint("subscription_id", "event_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
     subscription_id: Mapped[str] = mapped_column(
         ForeignKey("webhook_subscription.id", ondelete="CASCADE")
     )
-    event_id: Mapped[int] = mapped_column(ForeignKey("outbox_event.id"))
+    event_id: Mapped[int] = mapped_column(BigID, ForeignKey("outbox_event.id"))
     # Copied from the event: the per-endpoint, per-subject ordering reads only this table.
     subject: Mapped[str] = mapped_column(String(64))
     sequence: Mapped[int] = mapped_column(Integer)
@@ -108,6 +108,9 @@ class Delivery(Base):
     # Set while a worker holds the delivery; a worker that dies lets it lapse, and another
     # worker takes the delivery again.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Names the claim that holds the lease: an answer is written only by the claim it belongs
+    # to (a replay or a lapsed lease gives the delivery a new claim).
+    claim_token: Mapped[str | None] = mapped_column(String(32), default=None)
     last_status: Mapped[int | None] = mapped_column(Integer, default=None)
     last_error: Mapped[str] = mapped_column(Text, default="")
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -120,9 +123,9 @@ class DeliveryAttempt(Base):
 
     __tablename__ = "webhook_attempt"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
     delivery_id: Mapped[int] = mapped_column(
-        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
+        BigID, ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
     )
     attempt: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(16))
@@ -139,6 +142,7 @@ class DeliveryAttempt(Base):
 _PENDING = text("state = 'pending'")
 Index(
     "ix_webhook_delivery_due",
+    Delivery.subscription_id,
     Delivery.next_attempt_at,
     Delivery.id,
     sqlite_where=_PENDING,

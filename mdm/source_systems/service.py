@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from mdm.audit import service as audit
-from mdm.errors import Conflict, MDMError, NotFound
+from mdm.errors import Conflict, FieldError, MDMError, NotFound, ValidationFailed
 from mdm.models import SourceSystem
 from mdm.models.base import utcnow
 from mdm.source_systems import repository
@@ -65,6 +65,21 @@ def get(session: Session, *, code: str) -> SourceSystem:
     system = repository.by_code(session, code)
     if system is None:
         raise NotFound(f"source system {code!r} is not registered", code="unknown_source_system")
+    return system
+
+
+def require(session: Session, *, code: str, field: str) -> SourceSystem:
+    """The system a request names in ``field``; an unknown code is a 422 naming that field."""
+    system = repository.by_code(session, code)
+    if system is None:
+        raise ValidationFailed(
+            f"source system {code!r} is not registered",
+            [
+                FieldError(
+                    field, f"source system {code!r} is not registered", "unknown_source_system"
+                )
+            ],
+        )
     return system
 
 

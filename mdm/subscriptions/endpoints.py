@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy.orm import Session
 
 from mdm.api.deps import ActorDep, SessionDep, SettingsDep
@@ -16,6 +16,7 @@ from mdm.models import Delivery, DeliveryState, OutboxEvent, Subscription
 from mdm.models.base import utcnow
 from mdm.subscriptions import service
 from mdm.subscriptions.schemas import (
+    MAX_ID,
     AttemptOut,
     DeliveriesOut,
     DeliveryDetail,
@@ -225,7 +226,9 @@ def list_deliveries(
     session: SessionDep,
     settings: SettingsDep,
     state: DeliveryState | None = None,
-    before_id: int | None = Query(default=None, description="Page: deliveries before this ID"),
+    before_id: int | None = Query(
+        default=None, ge=1, le=MAX_ID, description="Page: deliveries before this ID"
+    ),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> DeliveriesOut:
     service.get(session, subscription_id)
@@ -244,7 +247,10 @@ def list_deliveries(
     summary="One delivery with every attempt and the event as sent",
 )
 def get_delivery(
-    subscription_id: str, delivery_id: int, session: SessionDep, settings: SettingsDep
+    subscription_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    delivery_id: int = Path(ge=1, le=MAX_ID),
 ) -> DeliveryDetail:
     sub = service.get(session, subscription_id)
     row, event, attempts = delivery.delivery(
@@ -280,10 +286,10 @@ def get_delivery(
 )
 def replay_delivery(
     subscription_id: str,
-    delivery_id: int,
     session: SessionDep,
     actor: ActorDep,
     settings: SettingsDep,
+    delivery_id: int = Path(ge=1, le=MAX_ID),
 ) -> DeliveryOut:
     service.get(session, subscription_id)
     row = delivery.replay_delivery(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 
 class SubscriptionIn(BaseModel):
@@ -130,15 +130,25 @@ class DeliveriesOut(BaseModel):
     next_before_id: int | None
 
 
+# Row IDs and positions are 64-bit; anything larger is refused as a 422, not a 500.
+MAX_ID = 2**63 - 1
+
+
 class ReplayIn(BaseModel):
-    since: datetime | None = Field(default=None, description="Events at or after this time.")
-    until: datetime | None = Field(default=None, description="Events before this time.")
-    from_position: int | None = Field(
-        default=None, ge=0, description="Events at or after this change-feed position."
+    since: AwareDatetime | None = Field(
+        default=None, description="Events at or after this time (with its time zone)."
     )
-    golden_id: str | None = Field(default=None, description="Only this golden record's events.")
+    until: AwareDatetime | None = Field(
+        default=None, description="Events before this time (with its time zone)."
+    )
+    from_position: int | None = Field(
+        default=None, ge=0, le=MAX_ID, description="Events at or after this change-feed position."
+    )
+    golden_id: str | None = Field(
+        default=None, max_length=40, description="Only this golden record's events."
+    )
     from_sequence: int | None = Field(
-        default=None, ge=1, description="With golden_id: its events from this sequence on."
+        default=None, ge=1, le=2**31 - 1, description="With golden_id: its events from this on."
     )
 
 

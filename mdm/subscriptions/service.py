@@ -20,7 +20,7 @@ from mdm.models import Subscription, SubscriptionSecret, SubscriptionStatus
 from mdm.models.base import utcnow
 from mdm.source_systems import service as source_systems
 from mdm.subscriptions import repository
-from publishers.address_guard import AddressGuard, UnsafeUrl
+from publishers.address_guard import AddressGuard, UnsafeUrl, redacted
 from publishers.signing import generate_secret
 
 
@@ -121,7 +121,7 @@ def create(
         entity_type="subscription",
         entity_id=subscription.id,
         detail={
-            "url": subscription.url,
+            "url": redacted(subscription.url),
             "source_system": wanted.source_system,
             "domains": subscription.domains,
             "event_types": subscription.event_types,
@@ -152,7 +152,8 @@ def update(
         raise ValidationFailed("the subscription cannot be changed", errors)
     changed: dict[str, object] = {}
     if wanted.url is not None and wanted.url != subscription.url:
-        subscription.url = changed["url"] = wanted.url
+        subscription.url = wanted.url
+        changed["url"] = redacted(wanted.url)
     if wanted.description is not None:
         subscription.description = wanted.description
     if wanted.source_system is not None:
@@ -185,7 +186,7 @@ def delete(session: Session, subscription_id: str, *, actor: str) -> None:
         action="subscription.deleted",
         entity_type="subscription",
         entity_id=subscription.id,
-        detail={"url": subscription.url},
+        detail={"url": redacted(subscription.url)},
     )
     repository.delete(session, subscription)
 

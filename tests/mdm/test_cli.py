@@ -20,8 +20,20 @@ def runner(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 
 def test_source_add_then_list(runner: CliRunner) -> None:
-    added = runner.invoke(app, ["source", "add", "erp", "--name", "Enterprise ERP",
-                                "--sends", "supplier,item", "--receives", "provider"])
+    added = runner.invoke(
+        app,
+        [
+            "source",
+            "add",
+            "erp",
+            "--name",
+            "Enterprise ERP",
+            "--sends",
+            "supplier,item",
+            "--receives",
+            "provider",
+        ],
+    )
     listed = runner.invoke(app, ["source", "list"])
 
     assert added.exit_code == 0, added.output

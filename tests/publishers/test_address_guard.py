@@ -7,7 +7,7 @@ from ipaddress import ip_address
 
 import pytest
 
-from publishers.address_guard import AddressGuard, UnsafeUrl
+from publishers.address_guard import AddressGuard, UnsafeUrl, redacted
 
 LOOPBACK = ("127.0.0.0/8", "::1")
 PUBLIC = "93.184.216.34"
@@ -285,3 +285,15 @@ def test_a_scoped_answer_from_the_resolver_is_checked_without_its_scope() -> Non
     guard = AddressGuard(resolver=lambda _host, _port: ["fd00:ec2::254%eth0"])
     with pytest.raises(UnsafeUrl, match="metadata"):
         guard.resolve("http://hooks.example.test/")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://hooks.slack.com/services/T0/B0/XXXX", "https://hooks.slack.com/…"),
+        ("https://erp.example.org:8443/hooks?token=abc", "https://erp.example.org:8443/…"),
+        ("http://127.0.0.1:9000/", "http://127.0.0.1:9000/"),
+    ],
+)
+def test_redacted_urls_keep_only_scheme_host_and_port(url: str, shown: str) -> None:
+    assert redacted(url) == shown

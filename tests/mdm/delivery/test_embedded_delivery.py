@@ -118,6 +118,8 @@ def test_410_disables_the_endpoint_visibly_and_announces_it(hub: Hub) -> None:
         assert announced["type"] == "org.mdmhub.hub.subscription_disabled.v1"
         assert announced["subject"] == sub["id"]
         assert "410" in announced["data"]["reason"]
+        # Another subscriber's URL (often a credential) is never passed on.
+        assert gone.url not in str(announced)
         state = client.get(f"/api/v1/subscriptions/{sub['id']}").json()
         assert state["status"] == "disabled"
         assert "410" in state["status_reason"]

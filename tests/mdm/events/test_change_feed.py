@@ -94,3 +94,15 @@ def test_bad_feed_queries_name_the_parameter(client: TestClient) -> None:
         assert response.status_code == 422, (params, response.text)
         assert [f["field"] for f in response.json()["error"]["fields"]] == [field]
     assert client.get("/api/v1/events/evt_nope").status_code == 404
+
+
+def test_out_of_range_cursors_and_unknown_systems_are_422_not_500(client: TestClient) -> None:
+    make_system(client, "erp")
+    for params, field in (
+        ({"after": "²"}, "after"),
+        ({"after": "99999999999999999999"}, "after"),
+        ({"system": "nobody"}, "system"),
+    ):
+        response = client.get("/api/v1/events", params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert [f["field"] for f in response.json()["error"]["fields"]] == [field]

@@ -196,3 +196,21 @@ def test_sensitive_values_are_masked_in_events(client: TestClient, session: Sess
     created = _events(session, gid)[0]
     assert "123-45-6789" not in str(created.data)
     assert "6789" in str(created.data["attributes"].get("ssn"))
+
+
+def test_a_split_event_names_the_records_that_really_left(
+    client: TestClient, session: Session
+) -> None:
+    marta, paul = _marta_merged_into_paul(client)
+    before = len(_events(session, paul))
+
+    # The steward names Paul's own records; provenance keeps them on Paul's golden record and
+    # gives Marta's record back to Marta's: that is what left, and the event says so.
+    split(client, paul, ("erp", "C1"), ("billing", "C2"))
+
+    (split_event,) = [e for e in _events(session, paul)[before:] if e.kind == "split"]
+    assert split_event.data["records"] == [
+        {"system": "clinic", "key": "M1", "kind": "source_record"}
+    ]
+    assert split_event.data["result_golden_ids"] == [marta]
+    assert _kinds(session, marta)[-1] == "restored"

@@ -21,8 +21,11 @@ def test_same_npi_sent_by_many_writers_at_once_makes_one_golden_record(
     factory = session_factory(engine)
     with factory() as session:
         for code in ("a", "b", "c", "d"):
-            source_systems.create(session, data=SourceSystemCreate(
-                code=code, name=code, sends=["provider"]), actor="test")
+            source_systems.create(
+                session,
+                data=SourceSystemCreate(code=code, name=code, sends=["provider"]),
+                actor="test",
+            )
         session.commit()
     barrier = threading.Barrier(4)
     failures: list[BaseException] = []
@@ -31,9 +34,14 @@ def test_same_npi_sent_by_many_writers_at_once_makes_one_golden_record(
         try:
             barrier.wait()
             with factory() as session:
-                service.ingest_batch(session, source_code=code, domain="provider", actor="test",
-                                     max_rows=10, rows=[{"source_key": "P", "attributes": {
-                                         "last_name": "Ng", "npi": NPI_A}}])
+                service.ingest_batch(
+                    session,
+                    source_code=code,
+                    domain="provider",
+                    actor="test",
+                    max_rows=10,
+                    rows=[{"source_key": "P", "attributes": {"last_name": "Ng", "npi": NPI_A}}],
+                )
                 session.commit()
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             failures.append(exc)

@@ -14,7 +14,7 @@ HOOK = "http://127.0.0.1:9/hooks"
 
 
 def _subscribe(client: TestClient, **extra: Any) -> dict[str, Any]:
-    response = client.post("/api/v1/subscriptions", json={"url": HOOK, **extra})
+    response = client.post("/api/v1/subscriptions", json={"url": HOOK} | extra)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -158,3 +158,31 @@ def test_what_a_subscription_receives_follows_its_domains_and_types(client: Test
     assert client.delete(f"/api/v1/subscriptions/{providers['id']}").status_code == 204
     assert client.get(f"/api/v1/subscriptions/{providers['id']}/deliveries").status_code == 404
     assert len(client.get("/api/v1/events").json()["events"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/deliveries/99999999999999999999", None),
+        ("get", "/deliveries?before_id=99999999999999999999", None),
+        ("post", "/deliveries/99999999999999999999/replay", None),
+        ("post", "/replay", {"from_position": 99999999999999999999}),
+        ("post", "/replay", {"golden_id": "PRV-X", "from_sequence": 99999999999}),
+        ("post", "/replay", {"since": "2026-01-01T00:00:00"}),
+    ],
+)
+def test_out_of_range_ids_and_naive_times_are_422_not_500(
+    client: TestClient, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    sub = _subscribe(client)
+    url = f"/api/v1/subscriptions/{sub['id']}{path}"
+    response = client.get(url) if method == "get" else client.post(url, json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["fields"]
+
+
+def test_the_url_a_subscriber_gave_stays_out_of_the_audit_log(client: TestClient) -> None:
+    _subscribe(client, url="http://127.0.0.1:9/hooks?token=SECRET-OF-A")
+    audit = client.get("/api/v1/audit", params={"entity_type": "subscription"}).json()
+    assert "SECRET-OF-A" not in str(audit)
+    assert "http://127.0.0.1:9/…" in str(audit)
