@@ -70,5 +70,9 @@ def _pump_task(task: Any) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     """``mdm worker``: a Celery worker (and beat) for the configured broker."""
+    # httpx logs every request with its full URL at INFO; webhook URLs often carry a token,
+    # and the pump logs failures by subscription ID instead.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     app = celery_app(get_settings())
     app.worker_main(argv)
