@@ -91,6 +91,8 @@ class Pump:
         # Kept across runs: its threads keep their transports, hence their open connections
         # (a new HTTP client costs more than a delivery on loopback).
         self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="mdm-delivery")
+        self._subscribed = False
+        self._subscribed_checked_at = float("-inf")
 
     def _send(self, claim: service.Claim) -> DeliveryOutcome:
         # One transport (connection pool) per sending thread: they are not thread-safe.
@@ -112,8 +114,27 @@ class Pump:
             if positioned < service.SEQUENCE_BATCH:
                 return total
 
+    def _anyone_subscribed(self) -> bool:
+        """Whether any subscription exists, asked at most once a second.
+
+        With nobody subscribed there is nothing to deliver, and the change feed gives events
+        their positions itself when it is read; so a hub without subscribers does no delivery
+        work after each commit. A subscription made meanwhile (here or in another process) is
+        seen within a second, and nothing is lost: its events are positioned and fanned out
+        then.
+        """
+        now = time.monotonic()
+        if now - self._subscribed_checked_at >= 1.0:
+            with self.factory() as session:
+                self._subscribed = service.anyone_subscribed(session)
+                session.rollback()
+            self._subscribed_checked_at = now
+        return self._subscribed
+
     def run(self, *, max_seconds: float | None = None) -> PumpStats:
         stats = PumpStats()
+        if not self._anyone_subscribed():
+            return stats
         started = time.monotonic()
         stats.positioned += self.publish_pending()
         in_flight: dict[Future[DeliveryOutcome], service.Claim] = {}

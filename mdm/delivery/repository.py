@@ -56,6 +56,10 @@ def keep_durability(session: Session) -> None:
         session.execute(text("SET LOCAL synchronous_commit TO ON"))
 
 
+def any_subscription(session: Session) -> bool:
+    return session.scalar(select(Subscription.id).limit(1)) is not None
+
+
 def active_subscription_ids(session: Session) -> list[str]:
     return list(
         session.scalars(

@@ -54,6 +54,10 @@ def bookkeeping(session: Session) -> None:
     repository.relax_durability(session)
 
 
+def anyone_subscribed(session: Session) -> bool:
+    return repository.any_subscription(session)
+
+
 def matches(subscription: Subscription, event: OutboxEvent) -> bool:
     """Whether a subscription wants an event. No type named means every golden-record event;
     the hub's own events (an endpoint disabled) go only to those who name them."""
@@ -443,6 +447,10 @@ def replay(
             422,
             "replay_scope",
         )
+    # Events nobody has positioned yet (a hub without subscribers does not) are positioned and
+    # fanned out first, so the replay covers everything committed before it.
+    while publish_pending(session) >= SEQUENCE_BATCH:
+        pass
     now = utcnow()
     requeued = created = 0
     after_id = 0

@@ -202,7 +202,8 @@ def test_a_subscription_made_later_can_replay_what_happened_before_it(hub: Hub) 
     with receiving() as receiver:
         sub = subscribe(client, receiver.url)
         replay = client.post(f"/api/v1/subscriptions/{sub['id']}/replay", json={"from_position": 0})
-        assert replay.json() == {"requeued": 0, "created": 1}
+        # One delivery either way: made by the replay, or by the fan-out it runs first.
+        assert sum(replay.json().values()) == 1
         assert receiver.accepted_count(1)
         assert receiver.accepted[0].event["type"] == "org.mdmhub.provider.created.v1"
 
