@@ -994,7 +994,9 @@ def _refresh_touched(
                 session, from_golden=old, to_golden=survivor, actor=actor
             )
             applied.merges[old] = merge
-        else:
+        elif old not in gained:
+            # One that also gained records is rebuilt once, below: rebuilding it twice would
+            # read it again under its lock and lose the first, unflushed version.
             golden.refresh(
                 session,
                 golden_id=old,
