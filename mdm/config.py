@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     @classmethod
     def _networks_parse(cls, value: str) -> str:
         # A typo here would otherwise surface as a 500 at the first subscription.
-        AddressGuard([part.strip() for part in value.split(",") if part.strip()])
+        AddressGuard(_networks(value))
         return value
 
     @field_validator("webhook_retry_schedule")
@@ -143,13 +143,17 @@ class Settings(BaseSettings):
 
     @property
     def allow_networks(self) -> list[str]:
-        return [part.strip() for part in self.webhook_allow_networks.split(",") if part.strip()]
+        return _networks(self.webhook_allow_networks)
 
     @property
     def delivers_with(self) -> Literal["embedded", "celery", "off"]:
         if self.delivery_mode == "auto":
             return "celery" if self.broker_url else "embedded"
         return self.delivery_mode
+
+
+def _networks(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 @lru_cache(maxsize=1)

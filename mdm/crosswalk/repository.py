@@ -88,7 +88,9 @@ def move_downstream_keys(session: Session, *, from_golden: str, to_golden: str) 
 def keys_by_id(session: Session, key_ids: Sequence[int]) -> list[DownstreamKey]:
     return list(
         session.scalars(
-            select(DownstreamKey).where(DownstreamKey.id.in_(list(key_ids))).order_by(DownstreamKey.id)
+            select(DownstreamKey)
+            .where(DownstreamKey.id.in_(list(key_ids)))
+            .order_by(DownstreamKey.id)
         )
     )
 

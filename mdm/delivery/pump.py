@@ -1,8 +1,9 @@
 """The delivery loop both dispatchers run: position new events, then send what is due.
 
-It owns its transactions: one to claim a delivery (committed before the HTTP request, so the
-lease is visible to other workers), one to record the answer. A worker that dies between the
-two leaves a lease that lapses; the delivery is then sent again (at-least-once).
+It owns its transactions. Each round is one: write down the answers that came back, then
+claim deliveries for the free slots, committed before their HTTP requests go out so the
+leases are visible to other workers. A worker that dies with requests out leaves leases that
+lapse; those deliveries are then sent again (at-least-once).
 """
 
 from __future__ import annotations

@@ -88,23 +88,28 @@ def publish_pending(session: Session, *, now: datetime | None = None) -> int:
     repository.add_deliveries(
         session,
         [
-            {
-                "subscription_id": sub.id,
-                "event_id": event.id,
-                "subject": event.subject,
-                "sequence": event.sequence,
-                "state": DeliveryState.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "last_error": "",
-                "created_at": now,
-            }
+            _new_delivery(sub.id, event, now)
             for event in pending
             for sub in subscriptions
             if matches(sub, event)
         ],
     )
     return len(pending)
+
+
+def _new_delivery(subscription_id: str, event: OutboxEvent, now: datetime) -> dict[str, Any]:
+    """A pending delivery row (inserted in bulk, hence a dict)."""
+    return {
+        "subscription_id": subscription_id,
+        "event_id": event.id,
+        "subject": event.subject,
+        "sequence": event.sequence,
+        "state": DeliveryState.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,21 +478,7 @@ def replay(
             session, subscription_id=subscription.id, event_ids=[e.id for e in wanted]
         )
         repository.requeue(session, [d.id for d in existing.values()], now=now)
-        fresh: list[dict[str, Any]] = [
-            {
-                "subscription_id": subscription.id,
-                "event_id": e.id,
-                "subject": e.subject,
-                "sequence": e.sequence,
-                "state": DeliveryState.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "last_error": "",
-                "created_at": now,
-            }
-            for e in wanted
-            if e.id not in existing
-        ]
+        fresh = [_new_delivery(subscription.id, e, now) for e in wanted if e.id not in existing]
         repository.add_deliveries(session, fresh)
         requeued += len(existing)
         created += len(fresh)

@@ -25,6 +25,7 @@ from mdm.domains import DOMAINS, get_domain
 from mdm.domains.masking import mask_attributes
 from mdm.errors import FieldError, NotFound, ValidationFailed
 from mdm.events import repository
+from mdm.golden.ids import crockford32
 from mdm.models import (
     GoldenRecord,
     GoldenSplit,
@@ -61,7 +62,6 @@ EMITTED = "mdm.events.emitted"
 _CODES = "mdm.events.system_codes"
 # ASCII digits that fit a 64-bit position (str.isdigit also takes "²").
 _CURSOR = re.compile(r"[0-9]{1,18}")
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def new_event_id() -> str:
@@ -70,11 +70,7 @@ def new_event_id() -> str:
     Sortable by time for operators reading logs; the event's identity is the whole string.
     """
     number = (int(time.time() * 1000) << 80) | int.from_bytes(secrets.token_bytes(10), "big")
-    chars = []
-    for _ in range(26):
-        number, rest = divmod(number, 32)
-        chars.append(_ALPHABET[rest])
-    return "evt_" + "".join(reversed(chars))
+    return "evt_" + crockford32(number, 26)
 
 
 def _system_code(session: Session, system_id: int) -> str:

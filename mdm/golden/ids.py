@@ -11,10 +11,14 @@ import secrets
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def new_golden_id(prefix: str) -> str:
-    number = int.from_bytes(secrets.token_bytes(10), "big")
+def crockford32(number: int, digits: int) -> str:
+    """``number`` as ``digits`` Crockford base32 characters, most significant first."""
     chars = []
-    for _ in range(16):
+    for _ in range(digits):
         number, rest = divmod(number, 32)
         chars.append(_ALPHABET[rest])
-    return f"{prefix}-{''.join(reversed(chars))}"
+    return "".join(reversed(chars))
+
+
+def new_golden_id(prefix: str) -> str:
+    return f"{prefix}-{crockford32(int.from_bytes(secrets.token_bytes(10), 'big'), 16)}"
