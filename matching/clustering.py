@@ -61,8 +61,13 @@ def verdict(settings: MatchSettings, score: PairScore) -> Verdict:
 
 
 def contradicted(settings: MatchSettings, score: PairScore) -> bool:
-    """Whether some comparison speaks clearly against the pair (not merely missing data)."""
-    return any(c.weight <= settings.contradiction_weight for c in score.comparisons)
+    """Whether some comparison speaks clearly against the pair (not merely missing data, nor
+    a change of address, phone or job, which a comparison marked not ``contradicts`` records)."""
+    stable = {c.name for c in settings.comparisons if c.contradicts}
+    return any(
+        c.weight <= settings.contradiction_weight and c.comparison in stable
+        for c in score.comparisons
+    )
 
 
 class CandidateReason(StrEnum):
@@ -209,8 +214,8 @@ def cluster(
                 v = verdict(settings, pair)
                 if v is Verdict.CANNOT_LINK:
                     why: str | CandidateReason | None = "cannot_link:" + ",".join(pair.cannot_link)
-                elif v is Verdict.NON_MATCH or (
-                    v is Verdict.REVIEW and contradicted(settings, pair)
+                elif pair.weight < settings.thresholds.apart or (
+                    v is not Verdict.MATCH and contradicted(settings, pair)
                 ):
                     why = CandidateReason.CHAIN_GUARD
                 else:

@@ -64,8 +64,17 @@ def _reaches(level: Level, a: str, b: str) -> tuple[bool, float | None]:
         return (len(a) == 1 or len(b) == 1) and a[0] == b[0], None
     if kind == "swapped":
         # Composite values "GIVEN|SURNAME" against "SURNAME|GIVEN": the same parts, swapped.
+        # With a threshold, each crossed part needs that Jaro-Winkler similarity ("WEBF|LAURA"
+        # against "LAURA|WEBB": a form filled in the wrong boxes, with a typo as well).
         left, right = a.split("|"), b.split("|")
-        return len(left) == 2 and left != right and left == right[::-1], None
+        if len(left) != 2 or len(right) != 2 or left == right:
+            return False, None
+        if level.threshold is None:
+            return left == right[::-1], None
+        crossed = min(
+            JaroWinkler.similarity(left[0], right[1]), JaroWinkler.similarity(left[1], right[0])
+        )
+        return crossed >= threshold, crossed
     if kind == "date_transposed":
         return _date_typo(a, b), None
     if kind == "date_same_year":

@@ -67,7 +67,8 @@ def _names_swapped() -> Comparison:
         feature="name_pair",
         levels=(
             _lv("swapped", "swapped", 0.02, 0.000002),
-            _lv("else", "else", 0.98, 0.999998),
+            _lv("swapped, jaro_winkler>=0.9", "swapped", 0.01, 0.00001, 0.9),
+            _lv("else", "else", 0.97, 0.999988),
         ),
     )
 
@@ -96,6 +97,12 @@ def _exact_only(
         feature=feature,
         levels=(_lv("exact", "exact", m, u, tf=tf), _lv("else", "else", m_else, 1 - u)),
     )
+
+
+def _changes_over_a_life(*comparisons: Comparison) -> tuple[Comparison, ...]:
+    # A home address, phone, email or job a person changes: disagreeing there is weak evidence
+    # against a match, never the contrary evidence that keeps two clusters apart.
+    return tuple(c.model_copy(update={"contradicts": False}) for c in comparisons)
 
 
 def _identifier(name: str, feature: str) -> Comparison:
@@ -464,7 +471,7 @@ def payer() -> MatchSettings:
 def employee() -> MatchSettings:
     return MatchSettings(
         domain="employee",
-        version="employee-default-1",
+        version="employee-default-2",
         description=(
             "People on HR files: no decisive identifier. An SSN is strong but not decisive (a "
             "relative's can be copied), and a one-digit SSN difference is often a typo."
@@ -484,7 +491,9 @@ def employee() -> MatchSettings:
             _f("job_title", "job_title", "alnum"),
             _f("street", "home_address.line1", "street"),
             _f("house_number", "home_address.line1", "house_number"),
-            _f("street_name", "home_address.line1", "street_name"),
+            # Either address line: HR forms put the street in the second line often enough.
+            _f("street_name", "home_address.line1|home_address.line2", "street_name"),
+            _f("street_word", "home_address.line1|home_address.line2", "street_word"),
             _f("city", "home_address.city", "alnum"),
             _f("postcode", "home_address.zip", "alnum"),
             _f("home_phone", "home_phone", "phone"),
@@ -507,6 +516,8 @@ def employee() -> MatchSettings:
             _block("house_postcode", "house_number", "postcode"),
             _block("birth_house", "birth_date", "house_number"),
             _block("street_initial", "street_name", "first_initial"),
+            _block("street_word_postcode", "street_word", "postcode"),
+            _block("surname_city", "last_name_nysiis", "city"),
         ),
         comparisons=(
             Comparison(
@@ -524,52 +535,59 @@ def employee() -> MatchSettings:
             _middle_initial("middle_initial"),
             _suffix("name_suffix"),
             _birth_date("birth_date"),
-            # A household shares its street: frequency-adjusted, and never enough alone. The
-            # street name and the house number are compared apart, so a typo in one leaves
-            # the other's evidence.
-            Comparison(
-                name="street_name",
-                feature="street_name",
-                levels=(
-                    _lv("exact", "exact", 0.75, 0.001, tf=True),
-                    _lv("jaro_winkler>=0.90", "jaro_winkler", 0.12, 0.004, 0.90),
-                    _lv("token_set>=0.80", "token_set", 0.05, 0.01, 0.80),
-                    _lv("else", "else", 0.08, 0.985),
+            *_changes_over_a_life(
+                # A household shares its street: frequency-adjusted, and never enough alone. The
+                # street name and the house number are compared apart, so a typo in one leaves
+                # the other's evidence.
+                Comparison(
+                    name="street_name",
+                    feature="street_name",
+                    levels=(
+                        _lv("exact", "exact", 0.75, 0.001, tf=True),
+                        _lv("jaro_winkler>=0.90", "jaro_winkler", 0.12, 0.004, 0.90),
+                        _lv("token_set>=0.80", "token_set", 0.05, 0.01, 0.80),
+                        _lv("else", "else", 0.08, 0.985),
+                    ),
                 ),
-            ),
-            _exact_only("house_number", "house_number", 0.85, 0.02, 0.15),
-            Comparison(
-                name="city",
-                feature="city",
-                levels=(
-                    _lv("exact", "exact", 0.8, 0.02, tf=True),
-                    _lv("jaro_winkler>=0.9", "jaro_winkler", 0.1, 0.01, 0.9),
-                    _lv("else", "else", 0.1, 0.97),
+                _exact_only("house_number", "house_number", 0.85, 0.02, 0.15),
+                Comparison(
+                    name="city",
+                    feature="city",
+                    levels=(
+                        _lv("exact", "exact", 0.8, 0.02, tf=True),
+                        _lv("jaro_winkler>=0.9", "jaro_winkler", 0.1, 0.01, 0.9),
+                        _lv("else", "else", 0.1, 0.97),
+                    ),
                 ),
-            ),
-            Comparison(
-                name="postcode",
-                feature="postcode",
-                levels=(
-                    _lv("exact", "exact", 0.8, 0.005, tf=True),
-                    _lv("one character off", "damerau_levenshtein", 0.1, 0.02, 1),
-                    _lv("else", "else", 0.1, 0.975),
+                Comparison(
+                    name="postcode",
+                    feature="postcode",
+                    levels=(
+                        _lv("exact", "exact", 0.8, 0.005, tf=True),
+                        _lv("one character off", "damerau_levenshtein", 0.1, 0.02, 1),
+                        _lv("else", "else", 0.1, 0.975),
+                    ),
                 ),
+                _exact_only("home_phone", "home_phone", 0.6, 0.0001, 0.4),
             ),
-            _exact_only("home_phone", "home_phone", 0.6, 0.0001, 0.4),
             _names_swapped(),
-            _exact_only("hire_date", "hire_date", 0.5, 0.0005, 0.5),
-            _exact_only("work_email", "work_email", 0.7, 0.00001, 0.3),
-            Comparison(
-                name="job_title",
-                feature="job_title",
-                levels=(
-                    _lv("token_set>=0.9", "token_set", 0.6, 0.05, 0.9),
-                    _lv("else", "else", 0.4, 0.95),
+            *_changes_over_a_life(
+                _exact_only("hire_date", "hire_date", 0.5, 0.0005, 0.5),
+                _exact_only("work_email", "work_email", 0.7, 0.00001, 0.3),
+                Comparison(
+                    name="job_title",
+                    feature="job_title",
+                    levels=(
+                        _lv("token_set>=0.9", "token_set", 0.6, 0.05, 0.9),
+                        _lv("else", "else", 0.4, 0.95),
+                    ),
                 ),
             ),
         ),
-        thresholds=Thresholds(auto_match=AUTO_MATCH, review=REVIEW),
+        # Two copies of one person, each mistyped differently, weigh weakly against each
+        # other (-1 bits, say) while both match the person strongly; two different people
+        # sharing a block weigh far less. Only a pair below -4 bits keeps two clusters apart.
+        thresholds=Thresholds(auto_match=AUTO_MATCH, review=REVIEW, keep_apart=-4.0),
         cannot_link=(),
         decisive=(),
         # HR files are messy: a record with one corrupted field (a misspelt street, a replaced

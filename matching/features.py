@@ -168,11 +168,31 @@ def _house_number(value: Any) -> Iterable[str]:
     return (match.group(1),) if match else ()
 
 
+# A secondary-unit line ("APT 5B", "SUITE 200", "# 12", "PO BOX 7") names no street: two homes
+# in different streets share "APT 5B" by chance.
+_SECONDARY_UNIT = re.compile(
+    r"^\s*(?:APT|APARTMENT|UNIT|STE|SUITE|FL|FLOOR|BLDG|BUILDING|RM|ROOM|LOT|SPC|SPACE|TRLR|"
+    r"P\.?\s*O\.?\s*BOX|BOX|#)\b|^\s*#",
+    re.IGNORECASE,
+)
+
+
 def _street_name(value: Any) -> Iterable[str]:
     # The street without its house number, so "12 GOODCHILD ST" and "21 GOODCHILD ST" agree on
     # the street while the number is compared on its own.
-    text = _HOUSE_NUMBER.sub("", _text(value))
-    return _alnum(text)
+    text = _text(value)
+    if _SECONDARY_UNIT.match(text):
+        return ()
+    return _alnum(_HOUSE_NUMBER.sub("", text))
+
+
+def _street_word(value: Any) -> Iterable[str]:
+    # The street name's first word ("STUDLEY" of "STUDLEY STEET"): for blocking, so a typo in
+    # the street type, or a word run into the next, still meets the record's other copies.
+    for name in _street_name(value):
+        words = [w for w in name.split() if len(w) >= 3]
+        return (words[0],) if words else ()
+    return ()
 
 
 TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
@@ -201,6 +221,7 @@ TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
         "street": _street,
         "house_number": _house_number,
         "street_name": _street_name,
+        "street_word": _street_word,
     }
 )
 

@@ -91,6 +91,11 @@ class Comparison(_Model):
     feature: str
     levels: tuple[Level, ...]
     description: str = ""
+    # Whether a strong disagreement here is contrary evidence for the chain guard (see
+    # ``contradiction_weight``). Not for what changes over a life: a person who moved has a
+    # different street, phone and job, and is still the same person; a different birth date or
+    # suffix is another person.
+    contradicts: bool = True
 
     @model_validator(mode="after")
     def _ends_with_else(self) -> Comparison:
@@ -111,12 +116,24 @@ class BlockingRule(_Model):
 class Thresholds(_Model):
     auto_match: float
     review: float
+    # A pair weighing less than this keeps the clusters of its two records apart, however
+    # strongly one of them matches the other cluster (the chain guard). Unset, it is
+    # ``review``: every pair across two clusters must at least reach review. Set lower, a
+    # pair that is merely weak (two copies of one person each mistyped differently) lets a
+    # strong edge join them, while a clear non-match still refuses.
+    keep_apart: float | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
         if self.review > self.auto_match:
             raise ValueError("thresholds: review must not exceed auto_match")
+        if self.keep_apart is not None and self.keep_apart > self.review:
+            raise ValueError("thresholds: keep_apart must not exceed review")
         return self
+
+    @property
+    def apart(self) -> float:
+        return self.review if self.keep_apart is None else self.keep_apart
 
 
 class TermFrequencies(_Model):

@@ -26,8 +26,6 @@ from matching.blocking import candidate_pairs
 from matching.comparisons import MISSING, compare
 from matching.features import MatchRecord
 from matching.settings import (
-    Comparison,
-    Level,
     MatchSettings,
     TermFrequencies,
     Training,
@@ -180,22 +178,20 @@ def term_frequencies(
 def _with_parameters(
     settings: MatchSettings, m: list[list[float]], u: list[list[float]]
 ) -> MatchSettings:
+    # Copies, so that everything but m and u (labels, kinds, flags) carries over as it was.
     comparisons = tuple(
-        Comparison(
-            name=c.name,
-            feature=c.feature,
-            description=c.description,
-            levels=tuple(
-                Level(
-                    label=level.label,
-                    kind=level.kind,
-                    threshold=level.threshold,
-                    m=bounded_probability(m[i][j]),
-                    u=bounded_probability(u[i][j]),
-                    tf_adjust=level.tf_adjust,
+        c.model_copy(
+            update={
+                "levels": tuple(
+                    level.model_copy(
+                        update={
+                            "m": bounded_probability(m[i][j]),
+                            "u": bounded_probability(u[i][j]),
+                        }
+                    )
+                    for j, level in enumerate(c.levels)
                 )
-                for j, level in enumerate(c.levels)
-            ),
+            }
         )
         for i, c in enumerate(settings.comparisons)
     )

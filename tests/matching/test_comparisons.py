@@ -38,6 +38,11 @@ def _comparison(kind: LevelKind, threshold: float | None = None) -> Comparison:
         ("swapped", None, "LUCY|FITZPATRICK", "LUCY|FITZPATRICK", "exact"),
         ("swapped", None, "LUCY|FITZPATRICK", "LUCY|FITZGERALD", "else"),
         ("swapped", None, "ANNA|ANNA", "ANNA|ANNA", "exact"),
+        # With a threshold, each crossed part is compared by Jaro-Winkler.
+        ("swapped", 0.9, "LUCY|FITZPATRIKC", "FITZPATRICK|LUCY", "fuzzy"),
+        ("swapped", 0.9, "LUCY|FITZPATRICK", "FITZPATRICK|LUCY", "fuzzy"),
+        ("swapped", 0.9, "WEBF|LAURA", "LAURA|JONES", "else"),
+        ("swapped", 0.9, "LAURA|WEBB", "LAURA|WEBF", "else"),
         ("date_transposed", None, "1975-03-04", "1975-04-03", "fuzzy"),
         ("date_transposed", None, "1975-03-04", "1975-03-05", "fuzzy"),
         ("date_transposed", None, "1975-03-04", "1957-03-04", "fuzzy"),

@@ -45,6 +45,14 @@ def test_settings_refuse_a_review_threshold_above_auto_match() -> None:
         MatchSettings.model_validate(data)
 
 
+def test_settings_refuse_keep_apart_above_review() -> None:
+    data = PROVIDER.model_dump()
+    data["thresholds"] = {"auto_match": 12, "review": 4, "keep_apart": 6}
+
+    with pytest.raises(ValidationError, match="keep_apart must not exceed review"):
+        MatchSettings.model_validate(data)
+
+
 _SURNAMES = [
     "SMITH",
     "JOHNSON",
