@@ -36,23 +36,39 @@ def candidate_pairs(
     records: Iterable[MatchRecord],
     *,
     max_block: int = DEFAULT_MAX_BLOCK,
-    rules: Iterable[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """Every pair of record keys sharing a blocking key, each once, ``(smaller, larger)``.
-
-    ``rules`` restricts the blocking to the named rules (training looks at one rule at a time).
-    """
-    wanted = None if rules is None else {f"{name}:" for name in rules}
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for record in records:
-        for key in blocking_keys(settings, record):
-            if wanted is None or key[: key.index(":") + 1] in wanted:
-                blocks[key].append(record.key)
+    """Every pair of record keys sharing a blocking key, each once, ``(smaller, larger)``."""
     seen: set[tuple[str, str]] = set()
-    for members in blocks.values():
+    for members in _blocks(settings, records).values():
         if len(members) > max_block:
             continue
         for a, b in combinations(sorted(set(members)), 2):
             if (a, b) not in seen:
                 seen.add((a, b))
                 yield a, b
+
+
+def candidate_pairs_by_rule(
+    settings: MatchSettings,
+    records: Iterable[MatchRecord],
+    *,
+    max_block: int = DEFAULT_MAX_BLOCK,
+) -> dict[str, set[tuple[str, str]]]:
+    """Per blocking rule, the pairs that rule blocks (training looks at one rule at a time).
+
+    One pass over the records' keys for all rules, not one per rule."""
+    by_rule: dict[str, set[tuple[str, str]]] = {rule.name: set() for rule in settings.blocking}
+    for key, members in _blocks(settings, records).items():
+        if len(members) > max_block:
+            continue
+        pairs = by_rule[key[: key.index(":")]]
+        pairs.update(combinations(sorted(set(members)), 2))
+    return by_rule
+
+
+def _blocks(settings: MatchSettings, records: Iterable[MatchRecord]) -> dict[str, list[str]]:
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        for key in blocking_keys(settings, record):
+            blocks[key].append(record.key)
+    return blocks

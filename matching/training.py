@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matching.blocking import candidate_pairs
+from matching.blocking import candidate_pairs_by_rule
 from matching.comparisons import MISSING, compare
 from matching.features import MatchRecord
 from matching.settings import (
@@ -214,6 +214,7 @@ def train(
     by_key = {r.key: r for r in records}
     patterns: dict[tuple[str, str], Pattern] = {}
     sessions: list[tuple[set[int], Counter[Pattern]]] = []
+    blocked_by_rule = candidate_pairs_by_rule(settings, records)
     for rule in settings.blocking:
         blocked_on = set().union(*(_attributes(settings, f) for f in rule.features))
         excluded = {
@@ -222,7 +223,7 @@ def train(
             if _attributes(settings, c.feature) & blocked_on
         }
         counts: Counter[Pattern] = Counter()
-        for a, b in candidate_pairs(settings, records, rules=[rule.name]):
+        for a, b in sorted(blocked_by_rule[rule.name]):
             if (a, b) not in patterns:
                 patterns[(a, b)] = pattern(settings, by_key[a], by_key[b])
             counts[_masked(patterns[(a, b)], excluded)] += 1

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import cast
 
-from sqlalchemy import delete, func, insert, or_, select, text, update
+from sqlalchemy import Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from mdm.models import (
@@ -55,6 +56,9 @@ def lock_keys(session: Session, hashes: Iterable[str]) -> None:
         )
 
 
+_BLOCKING_KEY_TABLE = cast(Table, BlockingKey.__table__)
+
+
 def replace_blocking_keys_of(
     session: Session,
     *,
@@ -71,8 +75,9 @@ def replace_blocking_keys_of(
         for h in sorted(hashes)
     ]
     if rows:
-        # One bulk INSERT: keys are many and never read back as objects in this session.
-        session.execute(insert(BlockingKey), rows)
+        # One Core executemany on the table: keys are many and never read back as objects in
+        # this session, so the ORM's bulk path (which builds a state per row) is not needed.
+        session.execute(insert(_BLOCKING_KEY_TABLE), rows)
 
 
 def block_members(

@@ -759,9 +759,12 @@ def _apply(
     # first, then, away from records a steward split out, those that joined it since): an
     # absorbed golden record may take only that cluster, and not one its survivor goes for too
     # (the merge then stands).
+    clusters_of: dict[str, list[tuple[str, ...]]] = {}
+    for g, m in votes:
+        clusters_of.setdefault(g, []).append(m)
     best = {
         h: min(
-            (m for g, m in votes if g == h),
+            clusters_of[h],
             key=lambda m: (
                 -votes[(h, m)][0],
                 bool(leaving.intersection(m)),
@@ -770,7 +773,7 @@ def _apply(
                 m,
             ),
         )
-        for h in {h for h, _ in votes}
+        for h in clusters_of
     }
     # Each golden record goes first for the cluster where most of its own records went (by the
     # rule above); golden records wanting one cluster, the one holding most of it wins, then
