@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from types import MappingProxyType
 from typing import Any
@@ -259,10 +260,29 @@ def _derive_one(
     return list(out)
 
 
+def _memoised(transform: Transform) -> Transform:
+    """``transform`` remembering its results for text values: surnames, streets and cities
+    repeat across a file, and each record derives about twenty features from them."""
+
+    @lru_cache(maxsize=1 << 16)
+    def on_text(value: str) -> tuple[str, ...]:
+        return tuple(transform(value))
+
+    def memoised(value: Any) -> Iterable[str]:
+        return on_text(value) if isinstance(value, str) else transform(value)
+
+    return memoised
+
+
+_MEMOISED: Mapping[str, Transform] = MappingProxyType(
+    {name: _memoised(transform) for name, transform in TRANSFORMS.items()}
+)
+
+
 def derive(
     spec: FeatureSpec, attributes: Mapping[str, Any], invalid_attributes: frozenset[str]
 ) -> FeatureValues:
-    transform = TRANSFORMS[spec.transform]
+    transform = _MEMOISED[spec.transform]
     if "|" in spec.attribute:
         # Alternatives: any of the attributes ("legal_name|dba_name": either name of a supplier).
         found: dict[str, None] = {}

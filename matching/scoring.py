@@ -18,7 +18,13 @@ from typing import Any
 
 from matching.comparisons import MISSING, compare
 from matching.features import MatchRecord, mask
-from matching.settings import MAX_LEVEL_WEIGHT, Comparison, MatchSettings, probability
+from matching.settings import (
+    MAX_LEVEL_WEIGHT,
+    Comparison,
+    MatchSettings,
+    TermFrequencies,
+    probability,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,30 +126,93 @@ def level_weight(
     if level.tf_adjust and value is not None:
         table = settings.term_frequencies_of(comparison.feature)
         if table is not None:
-            # A value's own frequency is the chance two random records share it by accident.
-            u = table.values.get(value, min(table.floor, level.u))
-            weight = math.log2(level.m / max(u, 1e-9))
-            return max(-MAX_LEVEL_WEIGHT, min(MAX_LEVEL_WEIGHT, weight)), True
+            return _tf_weight(level.m, level.u, table, value), True
     return level.weight, False
 
 
-def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -> PairScore:
-    explained: list[ComparisonExplanation] = []
-    total = settings.prior_weight
+def _tf_weight(m: float, u: float, table: TermFrequencies, value: str) -> float:
+    # A value's own frequency is the chance two random records share it by accident.
+    weight = math.log2(m / max(table.values.get(value, min(table.floor, u)), 1e-9))
+    return max(-MAX_LEVEL_WEIGHT, min(MAX_LEVEL_WEIGHT, weight))
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One comparison with what scoring it needs worked out once per settings."""
+
+    comparison: Comparison
+    sensitive: bool
+    weights: tuple[float, ...]
+    # Per level: (m, u) when its exact agreement is frequency-adjusted with a table, else None.
+    adjusted: tuple[tuple[float, float] | None, ...]
+    table: TermFrequencies | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    prior_weight: float
+    steps: tuple[_Step, ...]
+
+
+# Settings are immutable, but a copy with other parameters is another object: plans are kept
+# per object (with the object itself, so its id cannot be reused while the plan is kept).
+_PLANS: dict[int, tuple[MatchSettings, _Plan]] = {}
+_MAX_PLANS = 64
+
+
+def _plan(settings: MatchSettings) -> _Plan:
+    kept = _PLANS.get(id(settings))
+    if kept is not None and kept[0] is settings:
+        return kept[1]
+    steps = []
     for comparison in settings.comparisons:
+        table = settings.term_frequencies_of(comparison.feature)
+        steps.append(
+            _Step(
+                comparison,
+                settings.feature(comparison.feature).sensitive,
+                tuple(level.weight for level in comparison.levels),
+                tuple(
+                    (level.m, level.u) if level.tf_adjust and table is not None else None
+                    for level in comparison.levels
+                ),
+                table,
+            )
+        )
+    plan = _Plan(settings.prior_weight, tuple(steps))
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.pop(next(iter(_PLANS)))
+    _PLANS[id(settings)] = (settings, plan)
+    return plan
+
+
+def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -> PairScore:
+    plan = _plan(settings)
+    explained: list[ComparisonExplanation] = []
+    total = plan.prior_weight
+    for step in plan.steps:
+        comparison = step.comparison
         outcome = compare(
             comparison, left.values(comparison.feature), right.values(comparison.feature)
         )
-        weight, adjusted = level_weight(settings, comparison, outcome.level, outcome.left)
+        index = outcome.level
+        if index == MISSING:
+            weight, adjusted = 0.0, False
+        else:
+            parameters = step.adjusted[index]
+            if parameters is not None and outcome.left is not None and step.table is not None:
+                weight, adjusted = _tf_weight(*parameters, step.table, outcome.left), True
+            else:
+                weight, adjusted = step.weights[index], False
         total += weight
-        shown = mask if settings.feature(comparison.feature).sensitive else _same
+        shown = mask if step.sensitive else _same
         explained.append(
             ComparisonExplanation(
                 comparison.name,
                 shown(outcome.left),
                 shown(outcome.right),
                 outcome.level_label,
-                outcome.level,
+                index,
                 weight,
                 outcome.similarity,
                 adjusted,
@@ -155,7 +224,7 @@ def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -
         right.key,
         total,
         tuple(explained),
-        settings.prior_weight,
+        plan.prior_weight,
         cannot,
         decisive,
         settings.version,
