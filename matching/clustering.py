@@ -214,9 +214,10 @@ def cluster(
                 v = verdict(settings, pair)
                 if v is Verdict.CANNOT_LINK:
                     why: str | CandidateReason | None = "cannot_link:" + ",".join(pair.cannot_link)
-                elif pair.weight < settings.thresholds.apart or (
-                    v is not Verdict.MATCH and contradicted(settings, pair)
+                elif v is not Verdict.MATCH and (
+                    pair.weight < settings.thresholds.apart or contradicted(settings, pair)
                 ):
+                    # (A match, decisive identifier included, never refuses, whatever its weight.)
                     why = CandidateReason.CHAIN_GUARD
                 else:
                     why = None

@@ -193,3 +193,16 @@ def test_no_candidate_is_proposed_between_clusters_a_hard_rule_keeps_apart() -> 
 
     assert result.clusters == [("a1", "a2"), ("b1", "b2")]
     assert result.candidates == []
+
+
+def test_a_decisive_identifier_joins_clusters_whatever_its_weight() -> None:
+    # One cost center renamed in the ERP: the code within its legal entity decides, though
+    # the names disagree so much that the pair's weight is below review.
+    from matching.defaults import cost_center
+
+    settings = cost_center()
+    erp = rec("erp", settings, (), legal_entity="E01", code="4410", name="CARDIOLOGY CLINIC")
+    gl = rec("gl", settings, (), legal_entity="E01", code="4410", name="HEART CENTER WEST")
+    assert score_pair(settings, erp, gl).weight < settings.thresholds.review
+
+    assert link(settings, [erp, gl]).clustering.clusters == [("erp", "gl")]
