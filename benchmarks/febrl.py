@@ -66,6 +66,7 @@ import math
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -353,8 +354,10 @@ def _read_back(system: str, url: str, febrl: FebrlSet, seconds: float) -> System
 def hub_rest_trained(url: str, febrl: FebrlSet, loaded: SystemResult) -> SystemResult:
     """After the REST load into ``url``: ``mdm match train --domain employee --activate``, as an
     operator runs it (a process of its own), then every record's golden record read back."""
+    # The console script installed beside this interpreter (a venv's bin/), else on PATH.
+    beside = Path(sys.executable).with_name("mdm")
     command = [
-        str(Path(sys.executable).with_name("mdm")),
+        str(beside) if beside.exists() else shutil.which("mdm") or "mdm",
         "match",
         "train",
         "--domain",
@@ -365,8 +368,10 @@ def hub_rest_trained(url: str, febrl: FebrlSet, loaded: SystemResult) -> SystemR
     ]
     environment = {**os.environ, "MDM_DATABASE_URL": url, "MDM_DELIVERY_MODE": "off"}
     started = time.perf_counter()
-    subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     training = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr}")
     result = _read_back("hub REST+train", url, febrl, loaded.seconds + training)
     result.extra["train_and_activate_seconds"] = round(training, 3)
     return result

@@ -21,14 +21,17 @@ DEFAULT_MAX_BLOCK = 200
 
 
 def blocking_keys(settings: MatchSettings, record: MatchRecord) -> frozenset[str]:
-    keys: set[str] = set()
+    return frozenset(f"{rule}:{values}" for rule, values in _rule_keys(settings, record))
+
+
+def _rule_keys(settings: MatchSettings, record: MatchRecord) -> Iterator[tuple[str, str]]:
+    """(rule name, joined values) of every blocking key of a record."""
     for rule in settings.blocking:
         values = [record.values(feature) for feature in rule.features]
         if any(not v for v in values):
             continue
         for combo in product(*values):
-            keys.add(f"{rule.name}:" + "|".join(combo))
-    return frozenset(keys)
+            yield rule.name, "|".join(combo)
 
 
 def candidate_pairs(
@@ -42,7 +45,7 @@ def candidate_pairs(
     for members in _blocks(settings, records).values():
         if len(members) > max_block:
             continue
-        for a, b in combinations(sorted(set(members)), 2):
+        for a, b in combinations(sorted(members), 2):
             if (a, b) not in seen:
                 seen.add((a, b))
                 yield a, b
@@ -58,17 +61,18 @@ def candidate_pairs_by_rule(
 
     One pass over the records' keys for all rules, not one per rule."""
     by_rule: dict[str, set[tuple[str, str]]] = {rule.name: set() for rule in settings.blocking}
-    for key, members in _blocks(settings, records).items():
-        if len(members) > max_block:
-            continue
-        pairs = by_rule[key[: key.index(":")]]
-        pairs.update(combinations(sorted(set(members)), 2))
+    for (rule, _), members in _blocks(settings, records).items():
+        if len(members) <= max_block:
+            by_rule[rule].update(combinations(sorted(members), 2))
     return by_rule
 
 
-def _blocks(settings: MatchSettings, records: Iterable[MatchRecord]) -> dict[str, list[str]]:
-    blocks: dict[str, list[str]] = defaultdict(list)
+def _blocks(
+    settings: MatchSettings, records: Iterable[MatchRecord]
+) -> dict[tuple[str, str], set[str]]:
+    """The members of every block, by (rule name, key): a rule's name may hold any character."""
+    blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
     for record in records:
-        for key in blocking_keys(settings, record):
-            blocks[key].append(record.key)
+        for key in set(_rule_keys(settings, record)):
+            blocks[key].add(record.key)
     return blocks

@@ -11,11 +11,14 @@ A merge of two clusters along a strong edge happens only when
   however the records chain together),
 * no steward said "not a match" for any pair across them,
 * the merged cluster stays within the size guard, and
-* every pair across them is a match, or in the review band for lack of data with no comparison
-  clearly against it: a record that strongly matches two clusters that do not match each other
-  does not chain them silently; the two go to a steward as a cluster-to-cluster candidate. A
-  cluster a steward merged (must-links), with whatever joined it since, counts as one record
-  here: agreeing with one of its records is enough.
+* every pair across them is a match, or in the review band with no contrary evidence (see
+  :func:`contradicted`): a record that strongly matches two clusters that do not match each
+  other does not chain them silently; the two go to a steward as a cluster-to-cluster
+  candidate. With the "bridged" chain guard (HR files), a pair below review without contrary
+  evidence passes too when the chain through the edge outweighs it (see ``chain_guard`` in
+  :class:`matching.settings.MatchSettings`). A cluster a steward merged (must-links), with
+  whatever joined it since, counts as one record here: agreeing with one of its records is
+  enough.
 
 Pairs in the review band between different clusters become candidates for a steward.
 """
@@ -61,13 +64,17 @@ def verdict(settings: MatchSettings, score: PairScore) -> Verdict:
 
 
 def contradicted(settings: MatchSettings, score: PairScore) -> bool:
-    """Whether some comparison speaks clearly against the pair (not merely missing data, nor
-    a change of address, phone or job, which a comparison marked not ``contradicts`` records)."""
+    """Whether the pair's contrary evidence reaches ``contradiction_weight``: its strongest
+    disagreement ("strict" chain guard) or all its disagreements summed ("bridged"). Only
+    comparisons marked ``contradicts`` count: missing data is no evidence, and a change of
+    address, phone or job is not contrary evidence about a person."""
     stable = {c.name for c in settings.comparisons if c.contradicts}
-    return any(
-        c.weight <= settings.contradiction_weight and c.comparison in stable
-        for c in score.comparisons
-    )
+    against = [c.weight for c in score.comparisons if c.weight < 0 and c.comparison in stable]
+    if not against:
+        return False
+    if settings.chain_guard == "bridged":
+        return sum(against) <= settings.contradiction_weight
+    return min(against) <= settings.contradiction_weight
 
 
 class CandidateReason(StrEnum):
@@ -190,7 +197,21 @@ def cluster(
     def identifiers(root: str, feature: str) -> set[str]:
         return {v for k in found.members[root] for v in by_key[k].values(feature)}
 
-    def refusal(ra: str, rb: str) -> CandidateReason | str | None:
+    def bridged(x: str, y: str, weak: PairScore, edge: PairScore) -> bool:
+        """Whether the chain x - edge.left - edge.right - y outweighs the weak pair x, y: its
+        weakest link's weight plus the pair's own weight still reaches auto-match (a
+        "bridged" chain guard only; the pair is not contradicted, which the caller checked)."""
+        if settings.chain_guard != "bridged":
+            return False
+        links = [edge.weight]
+        if x != edge.left:
+            links.append(scored(x, edge.left).weight)
+        if y != edge.right:
+            links.append(scored(edge.right, y).weight)
+        return min(links) + weak.weight >= settings.thresholds.auto_match
+
+    def refusal(edge: PairScore) -> CandidateReason | str | None:
+        ra, rb = found.find(edge.left), found.find(edge.right)
         for feature in settings.cannot_link:
             left, right = identifiers(ra, feature), identifiers(rb, feature)
             if left and right and not left & right:
@@ -214,10 +235,11 @@ def cluster(
                 v = verdict(settings, pair)
                 if v is Verdict.CANNOT_LINK:
                     why: str | CandidateReason | None = "cannot_link:" + ",".join(pair.cannot_link)
-                elif v is not Verdict.MATCH and (
-                    pair.weight < settings.thresholds.apart or contradicted(settings, pair)
+                elif v is Verdict.REVIEW and contradicted(settings, pair):
+                    why = CandidateReason.CHAIN_GUARD
+                elif v is Verdict.NON_MATCH and (
+                    contradicted(settings, pair) or not bridged(x, y, pair, edge)
                 ):
-                    # (A match, decisive identifier included, never refuses, whatever its weight.)
                     why = CandidateReason.CHAIN_GUARD
                 else:
                     why = None
@@ -242,7 +264,7 @@ def cluster(
         ra, rb = found.find(pair.left), found.find(pair.right)
         if ra == rb:
             continue
-        why = refusal(ra, rb)
+        why = refusal(pair)
         if why is None:
             found.union(ra, rb)
             if ra in stewarded or rb in stewarded:

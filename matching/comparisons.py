@@ -74,7 +74,12 @@ def _reaches(level: Level, a: str, b: str) -> tuple[bool, float | None]:
         crossed = min(
             JaroWinkler.similarity(left[0], right[1]), JaroWinkler.similarity(left[1], right[0])
         )
-        return crossed >= threshold, crossed
+        # The swap must explain the pair better than the names as they stand: THOMAS THOMAS
+        # against THOMAS THOMSON is alike crossed and straight, and is no swap.
+        straight = min(
+            JaroWinkler.similarity(left[0], right[0]), JaroWinkler.similarity(left[1], right[1])
+        )
+        return crossed >= threshold and crossed > straight, crossed
     if kind == "date_transposed":
         return _date_typo(a, b), None
     if kind == "date_same_year":

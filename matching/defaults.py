@@ -12,6 +12,7 @@ practice's phone and address, a household's surname) is frequency-adjusted or we
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -100,8 +101,10 @@ def _exact_only(
 
 
 def _changes_over_a_life(*comparisons: Comparison) -> tuple[Comparison, ...]:
-    # A home address, phone, email or job a person changes: disagreeing there is weak evidence
-    # against a match, never the contrary evidence that keeps two clusters apart.
+    # What a person changes or is known by differently over a life (a surname at marriage, a
+    # given name for a preferred one, a home address, phone, email or job): disagreeing there
+    # is weak evidence against a match, never the contrary evidence that keeps two clusters
+    # apart. A birth date, an SSN and a suffix do not change.
     return tuple(c.model_copy(update={"contradicts": False}) for c in comparisons)
 
 
@@ -530,8 +533,7 @@ def employee() -> MatchSettings:
                     _lv("else", "else", 0.05, 0.99978),
                 ),
             ),
-            _surname("last_name"),
-            _given_name("first_name_forms"),
+            *_changes_over_a_life(_surname("last_name"), _given_name("first_name_forms")),
             _middle_initial("middle_initial"),
             _suffix("name_suffix"),
             _birth_date("birth_date"),
@@ -570,8 +572,8 @@ def employee() -> MatchSettings:
                 ),
                 _exact_only("home_phone", "home_phone", 0.6, 0.0001, 0.4),
             ),
-            _names_swapped(),
             *_changes_over_a_life(
+                _names_swapped(),
                 _exact_only("hire_date", "hire_date", 0.5, 0.0005, 0.5),
                 _exact_only("work_email", "work_email", 0.7, 0.00001, 0.3),
                 Comparison(
@@ -584,16 +586,17 @@ def employee() -> MatchSettings:
                 ),
             ),
         ),
-        # Two copies of one person, each mistyped differently, weigh weakly against each
-        # other (-1 bits, say) while both match the person strongly; two different people
-        # sharing a block weigh far less. Only a pair below -4 bits keeps two clusters apart.
-        thresholds=Thresholds(auto_match=AUTO_MATCH, review=REVIEW, keep_apart=-4.0),
+        thresholds=Thresholds(auto_match=AUTO_MATCH, review=REVIEW),
         cannot_link=(),
         decisive=(),
-        # HR files are messy: a record with one corrupted field (a misspelt street, a replaced
-        # first name) still chains with its cluster; only a disagreement as strong as JR
-        # against SR keeps two clusters apart when the pair is otherwise in the review band.
-        contradiction_weight=-5.5,
+        # HR files are messy: two copies of one person, each mistyped in its own way, weigh
+        # weakly against each other while both match the person strongly; the chain through
+        # the person may outweigh their weak pair (see ``chain_guard``).
+        chain_guard="bridged",
+        # Contrary evidence: a different birth date (-5.0) or valid SSN (-4.3) alone is not
+        # enough to keep a chained copy out (typos and a relative's SSN happen); both, or a
+        # birth date and a suffix (JR against SR), are.
+        contradiction_weight=-6.0,
     )
 
 
@@ -610,5 +613,8 @@ DEFAULT_SETTINGS: Mapping[str, Callable[[], MatchSettings]] = MappingProxyType(
 )
 
 
+@cache
 def default_settings(domain: str) -> MatchSettings:
+    # One object per domain: settings are immutable, and scoring keeps what it works out
+    # once per settings object.
     return DEFAULT_SETTINGS[domain]()

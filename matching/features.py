@@ -169,12 +169,15 @@ def _house_number(value: Any) -> Iterable[str]:
     return (match.group(1),) if match else ()
 
 
-# A secondary-unit line ("APT 5B", "SUITE 200", "# 12", "PO BOX 7") names no street: two homes
-# in different streets share "APT 5B" by chance.
+# A secondary-unit line ("APT 5B", "SUITE 200", "VILLA 2", "# 12", "PO BOX 7", "REAR") names no
+# street: two homes in different streets share "APT 5B" by chance. Only a whole line of a unit
+# designator and its number (a digit in it, or one letter) counts, so "BOX ELDER ST", "LOT
+# LINE RD", "SPACE CENTER BLVD" and "STE GENEVIEVE AVE" stay streets.
 _SECONDARY_UNIT = re.compile(
-    r"^\s*(?:APT|APARTMENT|UNIT|STE|SUITE|FL|FLOOR|BLDG|BUILDING|RM|ROOM|LOT|SPC|SPACE|TRLR|"
-    r"P\.?\s*O\.?\s*BOX|BOX|#)\b|^\s*#",
-    re.IGNORECASE,
+    r"^(?:(?:APT|APARTMENT|UNIT|UNT|STE|SUITE|FL|FLOOR|LEVEL|LVL|BLDG|BUILDING|RM|ROOM|LOT|SPC|"
+    r"SPACE|TRLR|FLT|FLAT|VILLA|SEC|LOCN|SHOP|DEPT|OFC|OFFICE|PH|SLIP|STOP|HNGR|PIER|KEY|"
+    r"P\.?\s*O\.?\s*BOX|BOX)\s*#?\s*(?:[0-9A-Z-]*[0-9][0-9A-Z-]*|[A-Z])|#\s*[0-9A-Z-]+|"
+    r"REAR|FRNT|FRONT|BSMT|BASEMENT|LOWR|UPPR|SIDE)$"
 )
 
 
@@ -182,7 +185,7 @@ def _street_name(value: Any) -> Iterable[str]:
     # The street without its house number, so "12 GOODCHILD ST" and "21 GOODCHILD ST" agree on
     # the street while the number is compared on its own.
     text = _text(value)
-    if _SECONDARY_UNIT.match(text):
+    if _SECONDARY_UNIT.fullmatch(text):
         return ()
     return _alnum(_HOUSE_NUMBER.sub("", text))
 
@@ -282,7 +285,8 @@ _MEMOISED: Mapping[str, Transform] = MappingProxyType(
 def derive(
     spec: FeatureSpec, attributes: Mapping[str, Any], invalid_attributes: frozenset[str]
 ) -> FeatureValues:
-    transform = _MEMOISED[spec.transform]
+    # Sensitive values (an SSN) are derived afresh, never kept in the process-wide cache.
+    transform = TRANSFORMS[spec.transform] if spec.sensitive else _MEMOISED[spec.transform]
     if "|" in spec.attribute:
         # Alternatives: any of the attributes ("legal_name|dba_name": either name of a supplier).
         found: dict[str, None] = {}

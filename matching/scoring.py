@@ -12,6 +12,7 @@ pair whatever the weight; a *decisive* feature (the same valid NPI) makes it a m
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,12 +157,15 @@ class _Plan:
 
 # Settings are immutable, but a copy with other parameters is another object: plans are kept
 # per object (with the object itself, so its id cannot be reused while the plan is kept).
+# API requests score in several threads at once, hence the lock around the table.
 _PLANS: dict[int, tuple[MatchSettings, _Plan]] = {}
 _MAX_PLANS = 64
+_PLANS_LOCK = threading.Lock()
 
 
 def _plan(settings: MatchSettings) -> _Plan:
-    kept = _PLANS.get(id(settings))
+    with _PLANS_LOCK:
+        kept = _PLANS.get(id(settings))
     if kept is not None and kept[0] is settings:
         return kept[1]
     steps = []
@@ -180,9 +184,10 @@ def _plan(settings: MatchSettings) -> _Plan:
             )
         )
     plan = _Plan(settings.prior_weight, tuple(steps))
-    if len(_PLANS) >= _MAX_PLANS:
-        _PLANS.pop(next(iter(_PLANS)))
-    _PLANS[id(settings)] = (settings, plan)
+    with _PLANS_LOCK:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[id(settings)] = (settings, plan)
     return plan
 
 

@@ -116,24 +116,12 @@ class BlockingRule(_Model):
 class Thresholds(_Model):
     auto_match: float
     review: float
-    # A pair weighing less than this keeps the clusters of its two records apart, however
-    # strongly one of them matches the other cluster (the chain guard). Unset, it is
-    # ``review``: every pair across two clusters must at least reach review. Set lower, a
-    # pair that is merely weak (two copies of one person each mistyped differently) lets a
-    # strong edge join them, while a clear non-match still refuses.
-    keep_apart: float | None = None
-
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
         if self.review > self.auto_match:
             raise ValueError("thresholds: review must not exceed auto_match")
-        if self.keep_apart is not None and self.keep_apart > self.review:
-            raise ValueError("thresholds: keep_apart must not exceed review")
         return self
 
-    @property
-    def apart(self) -> float:
-        return self.review if self.keep_apart is None else self.keep_apart
 
 
 class TermFrequencies(_Model):
@@ -171,9 +159,22 @@ class MatchSettings(_Model):
     decisive: tuple[str, ...] = ()
     max_cluster_size: int = Field(default=50, ge=2)
     # Two clusters join along a strong edge only if every pair across them is a match, or in
-    # the review band with no comparison weighing this much or less against it (a different
-    # birth date, a JR against a SR). Missing data is tolerated; contrary evidence is not.
+    # the review band without contrary evidence this strong: a comparison that ``contradicts``
+    # weighing this much or less against the pair (a different birth date, a JR against a SR;
+    # with the "bridged" chain guard, all such weights summed). Missing data is tolerated;
+    # contrary evidence is not.
     contradiction_weight: float = -3.0
+    # How the chain guard weighs a pair across two clusters that is not a match:
+    # * "strict": it must reach review, with no comparison weighing ``contradiction_weight``
+    #   or less against it;
+    # * "bridged", for messy files where two copies of one person, each mistyped in its own
+    #   way, weigh weakly against each other while both match the person strongly: contrary
+    #   evidence is the sum of the pair's negative weights on comparisons that
+    #   ``contradicts`` (a different birth date alone is not enough; a different birth date
+    #   and a different SSN are), and a pair below review is outweighed when the chain from
+    #   one record to the other through the edge being taken, its weakest link's weight plus
+    #   the pair's own weight, reaches auto-match.
+    chain_guard: Literal["strict", "bridged"] = "strict"
     term_frequencies: tuple[TermFrequencies, ...] = ()
     training: Training | None = None
 

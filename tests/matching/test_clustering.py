@@ -206,3 +206,29 @@ def test_a_decisive_identifier_joins_clusters_whatever_its_weight() -> None:
     assert score_pair(settings, erp, gl).weight < settings.thresholds.review
 
     assert link(settings, [erp, gl]).clustering.clusters == [("erp", "gl")]
+
+
+def test_training_sees_each_rules_pairs_as_blocking_does_whatever_the_rule_names() -> None:
+    from matching.blocking import candidate_pairs, candidate_pairs_by_rule
+    from matching.settings import BlockingRule
+
+    named = PROVIDER.model_copy(
+        update={
+            "blocking": tuple(
+                BlockingRule(name=f"hr:{rule.name}", features=rule.features)
+                for rule in PROVIDER.blocking
+            )
+        }
+    )
+    records = [
+        rec("a", npi=NPI_A, birth_date="1970-01-02", **JOHN),
+        rec("b", birth_date="1970-01-02", **JOHN),
+        rec("c", npi=NPI_A, last_name="JONES", first_name="MARY"),
+        rec("d", last_name="SMYTHE", first_name="JON", birth_date="1981-05-06"),
+    ]
+
+    by_rule = candidate_pairs_by_rule(named, records)
+
+    assert set(by_rule) == {rule.name for rule in named.blocking}
+    assert set().union(*by_rule.values()) == set(candidate_pairs(named, records))
+    assert by_rule["hr:npi"] == {("a", "c")}

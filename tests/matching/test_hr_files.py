@@ -11,6 +11,7 @@ from matching.defaults import employee
 from matching.features import MatchRecord, match_record
 from matching.linking import link
 from matching.scoring import score_pair
+from matching.settings import MatchSettings
 from matching.training import train
 
 EMPLOYEE = employee()
@@ -87,34 +88,145 @@ def test_names_swapped_with_a_typo_are_still_a_swap() -> None:
     assert _comparison(first, other, "names_swapped").level == "else"
 
 
+def _strict(settings: MatchSettings) -> MatchSettings:
+    return settings.model_copy(update={"chain_guard": "strict"})
+
+
 def test_two_copies_that_weigh_weakly_against_each_other_join_the_person_they_both_match() -> None:
-    # Both copies match the original strongly; against each other they are only weak (+3.6
-    # bits: one lacks the SSN, and each has its own typo), which is no evidence of two people.
+    # Both copies match the original strongly. Against each other they are weak (+3.6 bits):
+    # one has no SSN, the other a wrong birth date. One stable attribute that differs is
+    # no proof of two people; the chain through the original outweighs the weak pair.
     original = person("original", address={"zip": "5045"})
     copy_a = person("copy_a", birth_date="1969-10-06", address={"zip": "5054"})
     copy_b = person("copy_b", ssn=None, address={"city": "THORNLIE", "zip": "5040"})
-    assert -4 < score_pair(EMPLOYEE, copy_a, copy_b).weight < EMPLOYEE.thresholds.review
+    weak = score_pair(EMPLOYEE, copy_a, copy_b)
+    assert weak.weight < EMPLOYEE.thresholds.review
+    assert not contradicted(EMPLOYEE, weak)
 
     assert link(EMPLOYEE, [original, copy_a, copy_b]).clustering.clusters == [
         ("copy_a", "copy_b", "original")
     ]
     # With the strict guard (every pair across must reach review), they stay apart.
-    strict = EMPLOYEE.model_copy(
-        update={"thresholds": EMPLOYEE.thresholds.model_copy(update={"keep_apart": None})}
-    )
-    result = link(strict, [original, copy_a, copy_b]).clustering
+    result = link(_strict(EMPLOYEE), [original, copy_a, copy_b]).clustering
     assert len(result.clusters) == 2
     assert [c.reason for c in result.candidates] == [CandidateReason.CHAIN_GUARD]
 
 
-def test_a_pair_below_keep_apart_still_keeps_two_clusters_apart() -> None:
+def _namesakes(settings: MatchSettings) -> list[MatchRecord]:
+    def r(key: str, **attributes: Any) -> MatchRecord:
+        return match_record(
+            settings, key, {"first_name": "JOHN", "last_name": "SMITH", **attributes}
+        )
+
+    suburb = {"city": "SEVEN HILLS", "zip": "5045"}
+    return [
+        r(
+            "a",
+            birth_date="1950-03-02",
+            ssn="123456789",
+            home_address={"line1": "12 OAK ST", **suburb},
+        ),
+        r(
+            "c",
+            birth_date="1978-05-06",
+            ssn="234567890",
+            home_address={"line1": "3 ELM RD", **suburb},
+        ),
+        # Only the name and the suburb: strongly like both, and proof of neither.
+        r("b", home_address=suburb),
+    ]
+
+
+def test_namesakes_a_bare_record_matches_strongly_are_not_chained() -> None:
+    # a and c differ in birth date and SSN: two people, whatever b says.
+    a, c, b = _namesakes(EMPLOYEE)
+    assert contradicted(EMPLOYEE, score_pair(EMPLOYEE, a, c))
+    assert score_pair(EMPLOYEE, a, b).weight >= EMPLOYEE.thresholds.auto_match
+
+    result = link(EMPLOYEE, [a, c, b]).clustering
+
+    assert ("a", "b", "c") not in result.clusters
+    assert [c.reason for c in result.candidates] == [CandidateReason.CHAIN_GUARD]
+
+
+def test_namesakes_stay_apart_under_trained_weights_too() -> None:
+    # Trained on HR records, an exact name and suburb weigh more and a different birth date
+    # or SSN less than the defaults say: the two namesakes' pair lands in the review band.
+    records = [
+        person(
+            f"p{i}",
+            first_name=first,
+            last_name=last,
+            birth_date=f"19{40 + i % 50}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            ssn=f"1{i:02d}{10 + i % 80:02d}{1000 + i:04d}",
+            address={"line1": f"{i} {street} ST", "city": city, "zip": f"{5000 + i % 40}"},
+        )
+        for i, (first, last, street, city) in enumerate(
+            [
+                ("AMBER", "PAMPLIN", "ANDREA", "SEVEN HILLS"),
+                ("LAURA", "WEBB", "MARTINS", "TRIGG"),
+                ("KYRA", "WILDE", "GROOM", "YOUNG"),
+                ("CALLUM", "JANKUS", "MCGIVERN", "SYLVANIA"),
+                ("JACK", "STUBBS", "HEARD", "ST AGNES"),
+                ("MOLLY", "MCCARTHY", "KANBI", "OSBORNE PARK"),
+            ]
+            * 15
+        )
+    ]
+    trained = train(EMPLOYEE, records, version="employee-t1", random_pairs=2000)
+    a, c, b = _namesakes(trained)
+
+    result = link(trained, [a, c, b]).clustering
+
+    assert ("a", "b", "c") not in result.clusters
+
+
+def test_a_son_and_his_father_are_not_chained_by_a_record_without_suffix() -> None:
+    suburb = {"city": "SEVEN HILLS", "zip": "5045"}
+    john = {"first_name": "JOHN", "last_name": "SMITH"}
+    senior = match_record(
+        EMPLOYEE,
+        "senior",
+        {
+            **john,
+            "name_suffix": "SR",
+            "ssn": "123456789",
+            "birth_date": "1950-03-02",
+            "home_address": {"line1": "12 OAK ST", **suburb},
+        },
+    )
+    junior = match_record(
+        EMPLOYEE,
+        "junior",
+        {
+            **john,
+            "name_suffix": "JR",
+            "birth_date": "1978-05-06",
+            "home_address": {"line1": "3 ELM RD", **suburb},
+        },
+    )
+    bare = match_record(EMPLOYEE, "bare", {**john, "home_address": suburb})
+    for other in (senior, junior):
+        assert score_pair(EMPLOYEE, bare, other).weight >= EMPLOYEE.thresholds.auto_match
+
+    result = link(EMPLOYEE, [senior, junior, bare]).clustering
+
+    assert ("bare", "junior", "senior") not in result.clusters
+    assert [c.reason for c in result.candidates] == [CandidateReason.CHAIN_GUARD]
+
+
+def test_a_chain_too_weak_to_outweigh_the_pair_keeps_the_clusters_apart() -> None:
     original = person("original", address={"zip": "5045"})
     copy_a = person("copy_a", birth_date="1969-10-06", address={"zip": "5054"})
-    # Another house number as well: -4.5 bits against copy_a, below keep_apart (-4).
-    other = person(
-        "other", ssn=None, address={"line1": "85 ANDREA PL", "city": "THORNLIE", "zip": "5040"}
-    )
-    assert score_pair(EMPLOYEE, copy_a, other).weight < EMPLOYEE.thresholds.apart
+    # Matches the original (+15.5: name, birth date, suburb), but another street: against
+    # copy_a, whose birth date is wrong, it weighs -9.0, and the chain's weakest link (+15.5)
+    # does not outweigh that up to auto-match.
+    other = person("other", ssn=None, address={"line1": "9 GROOM ST", "zip": "5040"})
+    weak = score_pair(EMPLOYEE, copy_a, other)
+    chain = score_pair(EMPLOYEE, original, other).weight
+    assert chain >= EMPLOYEE.thresholds.auto_match
+    assert not contradicted(EMPLOYEE, weak)
+    assert chain + weak.weight < EMPLOYEE.thresholds.auto_match
 
     result = link(EMPLOYEE, [original, copy_a, other]).clustering
 
@@ -122,15 +234,18 @@ def test_a_pair_below_keep_apart_still_keeps_two_clusters_apart() -> None:
     assert [c.reason for c in result.candidates] == [CandidateReason.CHAIN_GUARD]
 
 
-def test_a_move_is_no_contradiction_but_another_birth_date_is() -> None:
-    # A guard this strict that a different street alone would count against a pair.
-    touchy = EMPLOYEE.model_copy(update={"contradiction_weight": -3.0})
+def test_a_move_is_no_contradiction_but_another_birth_date_and_ssn_are() -> None:
     moved = person("moved", address={"line1": "3 HOPKINS ST", "city": "GOROKAN", "zip": "2576"})
+    renamed = person("renamed", last_name="OKAFOR", address={"line1": "3 HOPKINS ST"})
     older = person("older", birth_date="1951-02-03")
+    another = person("another", birth_date="1951-02-03", ssn="234567890")
     original = person("original")
 
-    assert not contradicted(touchy, score_pair(touchy, original, moved))
-    assert contradicted(touchy, score_pair(touchy, original, older))
+    assert not contradicted(EMPLOYEE, score_pair(EMPLOYEE, original, moved))
+    assert not contradicted(EMPLOYEE, score_pair(EMPLOYEE, original, renamed))
+    # One stable attribute that differs can be a typo; two are two people.
+    assert not contradicted(EMPLOYEE, score_pair(EMPLOYEE, original, older))
+    assert contradicted(EMPLOYEE, score_pair(EMPLOYEE, original, another))
 
 
 def test_training_keeps_what_it_does_not_estimate() -> None:

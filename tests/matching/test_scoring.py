@@ -130,3 +130,27 @@ def test_a_given_name_and_surname_swapped_still_meet_and_match() -> None:
         + sum(c.weight for c in score.comparisons if c.comparison in ("last_name", "first_name"))
         > 0
     )
+
+
+def test_scoring_from_many_threads_with_ever_new_settings_objects_agrees() -> None:
+    # API requests score in a thread pool, and every request may bring its own settings
+    # object: the per-settings table of worked-out weights is shared and must stay sound.
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    a = rec("a", last_name="PRZYBYLSKI", first_name="ANNA", birth_date="1970-01-02")
+    b = rec("b", last_name="PRZYBYLSKA", first_name="ANNA", birth_date="1970-02-01")
+    expected = score_pair(PROVIDER, a, b)
+
+    def many(_: int) -> set[float]:
+        return {score_pair(PROVIDER.model_copy(), a, b).weight for _ in range(300)}
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to meet any race
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            weights = set().union(*pool.map(many, range(16)))
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert weights == {expected.weight}

@@ -45,11 +45,11 @@ def test_settings_refuse_a_review_threshold_above_auto_match() -> None:
         MatchSettings.model_validate(data)
 
 
-def test_settings_refuse_keep_apart_above_review() -> None:
+def test_settings_refuse_an_unknown_chain_guard() -> None:
     data = PROVIDER.model_dump()
-    data["thresholds"] = {"auto_match": 12, "review": 4, "keep_apart": 6}
+    data["chain_guard"] = "lenient"
 
-    with pytest.raises(ValidationError, match="keep_apart must not exceed review"):
+    with pytest.raises(ValidationError, match="chain_guard"):
         MatchSettings.model_validate(data)
 
 
