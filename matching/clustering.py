@@ -57,7 +57,13 @@ def verdict(settings: MatchSettings, score: PairScore) -> Verdict:
     if score.cannot_link:
         return Verdict.CANNOT_LINK
     if is_strong(settings, score):
-        return Verdict.MATCH
+        if score.decisive or settings.chain_guard != "bridged" or not _refuted(settings, score):
+            return Verdict.MATCH
+        # Strong on the whole, yet one comparison alone is contrary evidence (a father and
+        # son at one address, with one phone: the shared household outweighs a JR against a
+        # SR): a steward decides. Only with the "bridged" guard, which otherwise lets the
+        # sum of weaker disagreements through when the pair is strong.
+        return Verdict.REVIEW
     if score.weight >= settings.thresholds.review:
         return Verdict.REVIEW
     return Verdict.NON_MATCH
@@ -75,6 +81,15 @@ def contradicted(settings: MatchSettings, score: PairScore) -> bool:
     if settings.chain_guard == "bridged":
         return sum(against) <= settings.contradiction_weight
     return min(against) <= settings.contradiction_weight
+
+
+def _refuted(settings: MatchSettings, score: PairScore) -> bool:
+    """Whether one comparison that ``contradicts`` weighs ``contradiction_weight`` or less."""
+    stable = {c.name for c in settings.comparisons if c.contradicts}
+    return any(
+        c.weight <= settings.contradiction_weight and c.comparison in stable
+        for c in score.comparisons
+    )
 
 
 class CandidateReason(StrEnum):

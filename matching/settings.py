@@ -173,7 +173,8 @@ class MatchSettings(_Model):
     #   ``contradicts`` (a different birth date alone is not enough; a different birth date
     #   and a different SSN are), and a pair below review is outweighed when the chain from
     #   one record to the other through the edge being taken, its weakest link's weight plus
-    #   the pair's own weight, reaches auto-match.
+    #   the pair's own weight, reaches auto-match. And a strong pair that one comparison
+    #   alone contradicts (a JR against a SR in one household) goes to a steward.
     chain_guard: Literal["strict", "bridged"] = "strict"
     term_frequencies: tuple[TermFrequencies, ...] = ()
     training: Training | None = None

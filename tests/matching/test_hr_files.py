@@ -215,6 +215,32 @@ def test_a_son_and_his_father_are_not_chained_by_a_record_without_suffix() -> No
     assert [c.reason for c in result.candidates] == [CandidateReason.CHAIN_GUARD]
 
 
+def test_a_father_and_son_at_one_address_go_to_a_steward_however_much_they_share() -> None:
+    # One household: street, number, suburb and phone agree and outweigh everything else
+    # (+24 bits); a JR against a SR is contrary evidence on its own.
+    home = {"line1": "12 OAK ST", "city": "SEVEN HILLS", "zip": "5045"}
+    john = {"first_name": "JOHN", "last_name": "SMITH", "home_address": home}
+    senior = match_record(
+        EMPLOYEE,
+        "senior",
+        {**john, "name_suffix": "SR", "birth_date": "1950-03-02", "home_phone": "+15555550100"},
+    )
+    junior = match_record(
+        EMPLOYEE,
+        "junior",
+        {**john, "name_suffix": "JR", "birth_date": "1978-05-06", "home_phone": "+15555550100"},
+    )
+    pair = score_pair(EMPLOYEE, senior, junior)
+    assert pair.weight >= EMPLOYEE.thresholds.auto_match
+
+    result = link(EMPLOYEE, [senior, junior]).clustering
+
+    assert result.clusters == [("junior",), ("senior",)]
+    assert [c.reason for c in result.candidates] == [CandidateReason.REVIEW_BAND]
+    # The strict guard of other domains leaves a strong pair a match.
+    assert link(_strict(EMPLOYEE), [senior, junior]).clustering.clusters == [("junior", "senior")]
+
+
 def test_a_chain_too_weak_to_outweigh_the_pair_keeps_the_clusters_apart() -> None:
     original = person("original", address={"zip": "5045"})
     copy_a = person("copy_a", birth_date="1969-10-06", address={"zip": "5054"})
