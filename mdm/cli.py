@@ -242,6 +242,20 @@ def match_activate(version: str) -> None:
     typer.echo(f"activated {version}: " + _rematch_line(result))
 
 
+@match_app.command("rematch")
+def match_rematch(
+    domain: Annotated[str, typer.Option(help="Domain to re-match, e.g. employee")],
+) -> None:
+    """Re-match a domain with the settings in force and rebuild its blocking index (after an
+    upgrade that changed the shipped default settings)."""
+    from mdm.match import rule_sets
+
+    with _session() as session:
+        result = _or_exit(lambda: rule_sets.rematch(session, domain=domain, actor="cli"))
+        session.commit()
+    typer.echo(f"{domain}: " + _rematch_line(result))
+
+
 @match_app.command("list")
 def match_list(domain: Annotated[str | None, typer.Option(help="Only this domain")] = None) -> None:
     """List rule-set versions (the shipped defaults are used while none is active)."""

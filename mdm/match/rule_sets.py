@@ -101,6 +101,25 @@ def activate(session: Session, *, version: str, actor: str) -> matcher.DomainRem
     )
 
 
+def rematch(session: Session, *, domain: str, actor: str) -> matcher.DomainRematch:
+    """Re-match a whole domain with the settings in force (its active rule set, or the shipped
+    default), rebuilding its blocking index: after an upgrade changed the shipped default, the
+    index of records already stored was built with the old one."""
+    get_domain(domain)
+    version = matcher.settings_for(session, domain).version
+    audit.record(
+        session,
+        actor=actor,
+        action="match.domain_rematched",
+        entity_type="domain",
+        entity_id=domain,
+        detail={"version": version},
+    )
+    return matcher.rematch_domain(
+        session, domain=domain, actor=actor, trigger=f"domain re-matched with {version}"
+    )
+
+
 def train_version(
     session: Session,
     *,

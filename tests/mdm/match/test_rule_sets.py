@@ -146,3 +146,59 @@ def test_cli_trains_previews_and_activates(
     assert "active" in listed.output
     assert unknown.exit_code == 1
     assert "providers" in unknown.output
+
+
+def test_cli_rematch_rebuilds_an_index_an_older_default_built(
+    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from mdm.api.app import create_app
+    from mdm.db.engine import create_engine_for_url
+
+    amber = {
+        "first_name": "Amber",
+        "last_name": "Pamplin",
+        "birth_date": "1937-04-07",
+        "home_address": {"line1": "58 Andrea Pl", "city": "Seven Hills", "zip": "50450"},
+    }
+    app_settings = Settings(database_url=fresh_database_url, delivery_mode="off")
+
+    def golden_of(client: TestClient, system: str, key: str) -> str:
+        response = client.get(f"/api/v1/sources/{system}/domains/employee/records/{key}")
+        assert response.status_code == 200, response.text
+        golden: str = response.json()["golden_id"]
+        return golden
+
+    with TestClient(create_app(app_settings)) as client:
+        make_system(client, "hr", sends=["employee"])
+        make_system(client, "payroll", sends=["employee"])
+        send(client, "hr", "employee", {"source_key": "E1", "attributes": amber})
+    # The hub upgraded: its index was built with rules the shipped default no longer has.
+    engine = create_engine_for_url(fresh_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM blocking_key WHERE domain = 'employee'"))
+    with TestClient(create_app(app_settings)) as client:
+        send(client, "payroll", "employee", {"source_key": "77", "attributes": amber})
+        assert golden_of(client, "hr", "E1") != golden_of(client, "payroll", "77")
+
+    monkeypatch.setenv("MDM_DATABASE_URL", fresh_database_url)
+    get_settings.cache_clear()
+    try:
+        rematched = CliRunner().invoke(app, ["match", "rematch", "--domain", "employee"])
+        unknown = CliRunner().invoke(app, ["match", "rematch", "--domain", "employees"])
+    finally:
+        get_settings.cache_clear()
+
+    assert rematched.exit_code == 0, rematched.output
+    assert "employee: re-matched 2 records" in rematched.output
+    assert unknown.exit_code == 1
+    assert "employees" in unknown.output
+    with engine.connect() as connection:
+        indexed = connection.execute(
+            text("SELECT count(DISTINCT source_record_id) FROM blocking_key")
+        ).scalar_one()
+    engine.dispose()
+    assert indexed == 2
+    with TestClient(create_app(app_settings)) as client:
+        assert golden_of(client, "hr", "E1") == golden_of(client, "payroll", "77")
