@@ -74,22 +74,22 @@ def contradicted(settings: MatchSettings, score: PairScore) -> bool:
     disagreement ("strict" chain guard) or all its disagreements summed ("bridged"). Only
     comparisons marked ``contradicts`` count: missing data is no evidence, and a change of
     address, phone or job is not contrary evidence about a person."""
-    stable = {c.name for c in settings.comparisons if c.contradicts}
-    against = [c.weight for c in score.comparisons if c.weight < 0 and c.comparison in stable]
-    if not against:
-        return False
     if settings.chain_guard == "bridged":
-        return sum(against) <= settings.contradiction_weight
-    return min(against) <= settings.contradiction_weight
+        against = _against(settings, score)
+        return bool(against) and sum(against) <= settings.contradiction_weight
+    return _refuted(settings, score)
 
 
 def _refuted(settings: MatchSettings, score: PairScore) -> bool:
     """Whether one comparison that ``contradicts`` weighs ``contradiction_weight`` or less."""
+    against = _against(settings, score)
+    return bool(against) and min(against) <= settings.contradiction_weight
+
+
+def _against(settings: MatchSettings, score: PairScore) -> list[float]:
+    """The pair's negative weights on comparisons that ``contradicts``."""
     stable = {c.name for c in settings.comparisons if c.contradicts}
-    return any(
-        c.weight <= settings.contradiction_weight and c.comparison in stable
-        for c in score.comparisons
-    )
+    return [c.weight for c in score.comparisons if c.weight < 0 and c.comparison in stable]
 
 
 class CandidateReason(StrEnum):

@@ -118,19 +118,6 @@ def hard_rules(
     return cannot, decisive
 
 
-def level_weight(
-    settings: MatchSettings, comparison: Comparison, index: int, value: str | None
-) -> tuple[float, bool]:
-    if index == MISSING:
-        return 0.0, False
-    level = comparison.levels[index]
-    if level.tf_adjust and value is not None:
-        table = settings.term_frequencies_of(comparison.feature)
-        if table is not None:
-            return _tf_weight(level.m, level.u, table, value), True
-    return level.weight, False
-
-
 def _tf_weight(m: float, u: float, table: TermFrequencies, value: str) -> float:
     # A value's own frequency is the chance two random records share it by accident.
     weight = math.log2(m / max(table.values.get(value, min(table.floor, u)), 1e-9))
@@ -144,9 +131,9 @@ class _Step:
     comparison: Comparison
     sensitive: bool
     weights: tuple[float, ...]
-    # Per level: (m, u) when its exact agreement is frequency-adjusted with a table, else None.
-    adjusted: tuple[tuple[float, float] | None, ...]
-    table: TermFrequencies | None
+    # Per level: (m, u, the feature's table) when the level is frequency-adjusted and the
+    # settings hold a table for the feature; else None (the level's own weight counts).
+    adjusted: tuple[tuple[float, float, TermFrequencies] | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +164,9 @@ def _plan(settings: MatchSettings) -> _Plan:
                 settings.feature(comparison.feature).sensitive,
                 tuple(level.weight for level in comparison.levels),
                 tuple(
-                    (level.m, level.u) if level.tf_adjust and table is not None else None
+                    (level.m, level.u, table) if level.tf_adjust and table is not None else None
                     for level in comparison.levels
                 ),
-                table,
             )
         )
     plan = _Plan(settings.prior_weight, tuple(steps))
@@ -205,8 +191,8 @@ def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -
             weight, adjusted = 0.0, False
         else:
             parameters = step.adjusted[index]
-            if parameters is not None and outcome.left is not None and step.table is not None:
-                weight, adjusted = _tf_weight(*parameters, step.table, outcome.left), True
+            if parameters is not None and outcome.left is not None:
+                weight, adjusted = _tf_weight(*parameters, outcome.left), True
             else:
                 weight, adjusted = step.weights[index], False
         total += weight

@@ -116,12 +116,12 @@ class BlockingRule(_Model):
 class Thresholds(_Model):
     auto_match: float
     review: float
+
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
         if self.review > self.auto_match:
             raise ValueError("thresholds: review must not exceed auto_match")
         return self
-
 
 
 class TermFrequencies(_Model):
