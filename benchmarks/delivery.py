@@ -21,9 +21,7 @@ reported; nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -36,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.harness import api_server, database, median, percentile
+from benchmarks.harness import api_server, database, median, percentile, save_report
 from benchmarks.ingest import _provider
 from tests.receiver import Receiver
 
@@ -153,9 +151,7 @@ def main() -> None:
         for kind in args.databases.split(",")
         for dispatcher in args.dispatchers.split(",")
     ]
-    report = {"machine": f"{platform.machine()}, {platform.python_version()}", "results": results}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    save_report(args.out, {"results": results})
     print(
         f"{'database':<11} {'dispatcher':<10} {'deliveries/s':>12} "
         f"{'latency p50/p95 ms':>19} {'PUT p50 ms':>10}"

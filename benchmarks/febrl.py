@@ -60,7 +60,6 @@ asserts a time.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import os
@@ -83,7 +82,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks.harness import database
+from benchmarks.harness import database, save_report
 from benchmarks.quality import PairwiseQuality, pairwise
 from matching.clustering import Verdict, pair_key, verdict
 from matching.defaults import default_settings
@@ -872,8 +871,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(render(febrl.name, result))
         print(render_diagnosis(result, examples=args.examples > 0))
         print()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    save_report(args.out, report)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import socket
 import statistics
 import subprocess
@@ -10,15 +12,23 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from mdm.db.migrate import upgrade
 
 PG_SERVER = os.environ.get("MDM_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def save_report(path: Path, report: Mapping[str, Any]) -> None:
+    """Write a benchmark's figures as JSON, with the machine they were measured on."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    machine = f"{platform.machine()}, {platform.python_version()}"
+    path.write_text(json.dumps({"machine": machine, **report}, indent=2))
 
 
 @contextmanager

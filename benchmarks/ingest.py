@@ -15,8 +15,6 @@ Medians over rounds are reported; nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import time
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.harness import api_server, database, median, percentile
+from benchmarks.harness import api_server, database, median, percentile, save_report
 from benchmarks.match_speed import npi_for, synthetic_provider
 
 
@@ -115,9 +113,7 @@ def main() -> None:
         )
         for kind in args.databases.split(",")
     ]
-    report = {"machine": f"{platform.machine()}, {platform.python_version()}", "results": results}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    save_report(args.out, {"results": results})
     print(
         f"{'database':<11} {'batch rec/s':>11} {'re-send rec/s':>13} "
         f"{'PUT p50 ms':>10} {'PUT p99 ms':>10}"

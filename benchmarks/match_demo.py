@@ -13,7 +13,6 @@ automatic merges, and the share of records that have an open match candidate (se
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks.harness import database
+from benchmarks.harness import database, save_report
 from benchmarks.quality import pairwise
 from mdm.config import Settings
 from mdm.db.engine import create_engine_for_url
@@ -87,8 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     with database(args.database) as url:
         report = measure(url, args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    save_report(args.out, report)
     print(
         f"{'domain':<12} {'records':>7} {'golden':>6} {'truth':>6} {'prec':>7} {'recall':>7} "
         f"{'f1':>7} {'review':>7}"

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from benchmarks.harness import database, median, percentile
+from benchmarks.harness import database, median, percentile, save_report
 from matching.blocking import candidate_pairs
 from matching.defaults import provider
 from matching.features import match_record
@@ -220,8 +219,7 @@ def main() -> None:
             f"{result['match_one_ms_median']} ms median, {result['match_one_ms_p95']} ms p95; "
             f"{result['probe_outcomes']}"
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    save_report(args.out, report)
 
 
 if __name__ == "__main__":

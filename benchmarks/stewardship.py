@@ -15,8 +15,6 @@ Medians and percentiles are reported; nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -25,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.harness import api_server, database, median, percentile
+from benchmarks.harness import api_server, database, median, percentile, save_report
 from benchmarks.ingest import _provider
 from survivorship import Contribution, Pin, default_policy, resolve
 
@@ -145,13 +143,7 @@ def main() -> None:
     results = [
         run(kind, existing=args.existing, pairs=args.pairs) for kind in args.databases.split(",")
     ]
-    report = {
-        "machine": f"{platform.machine()}, {platform.python_version()}",
-        "survivorship": library,
-        "results": results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    save_report(args.out, {"survivorship": library, "results": results})
     print(f"survivorship: {library['per_s']} golden records/s on one core")
     print(
         f"{'database':<11} {'merge p50/p95 ms':>17} {'split p50/p95 ms':>17} "
