@@ -242,7 +242,9 @@ def organisation_key(name: str | None) -> str:
     if not name:
         return ""
     tokens = _expand(_tokens(name))
-    return " ".join(_drop_legal_forms(tokens) or tokens)
+    # Initials a dropped legal form stood between are one initialism too ("A PC A" is AA), as
+    # they would be when the key itself is keyed again.
+    return " ".join(_join_initials(_drop_legal_forms(tokens) or tokens))
 
 
 MANUFACTURER_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(

@@ -212,6 +212,11 @@ def test_manufacturer_aliases_cover_the_majors() -> None:
             assert manufacturer_key(alias) == canonical, alias
 
 
+def test_initials_a_legal_form_stood_between_key_as_one_initialism() -> None:
+    # Found by the property below: keying "A:PC:A" gave "A A", and keying that gave "AA".
+    assert organisation_key("A:PC:A") == "AA"
+
+
 @given(st.text(max_size=40))
 def test_keys_never_raise_and_are_stable(name: str) -> None:
     key = organisation_key(name)
