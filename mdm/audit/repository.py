@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mdm.db import append
 from mdm.models import AuditEntry
 
 
-def add(session: Session, entry: AuditEntry) -> None:
-    session.add(entry)
+def add(session: Session, values: dict[str, Any]) -> None:
+    append.add(session, AuditEntry, values)
 
 
 def search(

@@ -24,14 +24,14 @@ def record(
 ) -> None:
     repository.add(
         session,
-        AuditEntry(
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            detail=detail or {},
-        ),
+        {
+            "at": utcnow(),
+            "actor": actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "detail": detail or {},
+        },
     )
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mdm.db import append
 from mdm.models import DownstreamKey, GoldenRecord, OutboxEvent, SourceRecord, SourceSystem
 
 
-def add(session: Session, event: OutboxEvent) -> None:
-    session.add(event)
+def add(session: Session, values: dict[str, Any]) -> None:
+    append.add(session, OutboxEvent, values)
 
 
 def system_codes(session: Session) -> dict[int, str]:
@@ -27,6 +29,23 @@ def downstream_keys(session: Session, golden_id: str) -> list[tuple[int, str]]:
         .order_by(DownstreamKey.id)
     )
     return [(r[0], r[1]) for r in rows]
+
+
+def downstream_keys_of(
+    session: Session, golden_ids: Collection[str]
+) -> dict[str, list[tuple[int, str]]]:
+    """:func:`downstream_keys` for many golden records in one query per 500."""
+    out: dict[str, list[tuple[int, str]]] = {g: [] for g in golden_ids}
+    wanted = sorted(out)
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(DownstreamKey.golden_id, DownstreamKey.source_system_id, DownstreamKey.key)
+            .where(DownstreamKey.golden_id.in_(wanted[start : start + 500]))
+            .order_by(DownstreamKey.id)
+        )
+        for golden_id, system_id, key in rows:
+            out[golden_id].append((system_id, key))
+    return out
 
 
 def source_keys(session: Session, record_ids: Collection[int]) -> list[tuple[int, str, str]]:

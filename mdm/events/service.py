@@ -30,7 +30,6 @@ from mdm.models import (
     GoldenRecord,
     GoldenSplit,
     GoldenStatus,
-    GoldenVersion,
     OutboxEvent,
     SourceRecord,
     Subscription,
@@ -89,22 +88,23 @@ def _emit(
     data: dict[str, Any],
     actor: str,
     occurred_at: datetime | None = None,
-) -> OutboxEvent:
+) -> None:
     assert kind in KINDS, kind
     subject.event_sequence = (subject.event_sequence or 0) + 1
-    event = OutboxEvent(
-        event_id=new_event_id(),
-        domain=domain,
-        kind=kind,
-        subject=subject.id,
-        sequence=subject.event_sequence,
-        data=data,
-        actor=actor[:200],
-        occurred_at=occurred_at or utcnow(),
+    repository.add(
+        session,
+        {
+            "event_id": new_event_id(),
+            "domain": domain,
+            "kind": kind,
+            "subject": subject.id,
+            "sequence": subject.event_sequence,
+            "data": data,
+            "actor": actor[:200],
+            "occurred_at": occurred_at or utcnow(),
+        },
     )
-    repository.add(session, event)
     session.info[EMITTED] = True
-    return event
 
 
 def _key(session: Session, system_id: int, key: str, kind: str, **extra: str) -> dict[str, str]:
@@ -112,7 +112,12 @@ def _key(session: Session, system_id: int, key: str, kind: str, **extra: str) ->
 
 
 def _crosswalk(
-    session: Session, golden: GoldenRecord, members: Sequence[SourceRecord], *, is_new: bool
+    session: Session,
+    golden: GoldenRecord,
+    members: Sequence[SourceRecord],
+    *,
+    is_new: bool,
+    downstream: Sequence[tuple[int, str]] | None = None,
 ) -> list[dict[str, str]]:
     keys = [
         _key(session, m.source_system_id, m.source_key, "source_record", status=str(m.status))
@@ -120,10 +125,9 @@ def _crosswalk(
     ]
     if not is_new:
         # A golden record created in this transaction cannot have registered keys yet.
-        keys += [
-            _key(session, system_id, key, "downstream")
-            for system_id, key in repository.downstream_keys(session, golden.id)
-        ]
+        if downstream is None:
+            downstream = repository.downstream_keys(session, golden.id)
+        keys += [_key(session, system_id, key, "downstream") for system_id, key in downstream]
     return sorted(keys, key=lambda k: (k["system"], k["kind"], k["key"]))
 
 
@@ -141,24 +145,46 @@ def _kind_of_version(
     return "updated"
 
 
+@dataclass(frozen=True, slots=True)
+class VersionWritten:
+    """What an event says of the golden version it announces."""
+
+    changed_attributes: list[str]
+    reason: str
+    rule_set_version: str
+    actor: str
+    created_at: datetime
+
+
+def downstream_keys_of(
+    session: Session, golden_ids: Collection[str]
+) -> dict[str, list[tuple[int, str]]]:
+    """The downstream keys each golden record's events list, read for many at once."""
+    return repository.downstream_keys_of(session, golden_ids)
+
+
 def golden_changed(
     session: Session,
     *,
     golden: GoldenRecord,
-    version: GoldenVersion,
+    version: VersionWritten,
     previous_status: GoldenStatus,
     previous_attributes: Mapping[str, Any],
     members: Sequence[SourceRecord],
     is_new: bool,
-) -> OutboxEvent:
-    """The event of a golden record's new version: created, updated, (de/re)activated, restored."""
+    downstream: Sequence[tuple[int, str]] | None = None,
+) -> None:
+    """The event of a golden record's new version: created, updated, (de/re)activated, restored.
+
+    ``downstream``: the golden record's downstream keys when the caller read them in bulk.
+    """
     spec = get_domain(golden.domain)
     changed = list(version.changed_attributes)
     # Every changed attribute with its value before (null: it had none), so a receiver that
     # keeps only some attributes can tell an addition from a change.
     previous = mask_attributes(spec, {name: previous_attributes.get(name) for name in changed})
     kind = _kind_of_version(previous_status, golden.status, is_new=is_new, reason=version.reason)
-    return _emit(
+    _emit(
         session,
         subject=golden,
         domain=golden.domain,
@@ -173,7 +199,9 @@ def golden_changed(
             "changed_attributes": changed,
             "previous": previous,
             "attributes": mask_attributes(spec, golden.attributes or {}),
-            "crosswalk": _crosswalk(session, golden, members, is_new=is_new),
+            "crosswalk": _crosswalk(
+                session, golden, members, is_new=is_new, downstream=downstream
+            ),
         },
         actor=version.actor,
         occurred_at=version.created_at,
@@ -189,7 +217,7 @@ def golden_merged(
     reason: str,
     actor: str,
     previous_survivor_id: str | None = None,
-) -> OutboxEvent:
+) -> None:
     """The absorbed golden record's last event: its ID now resolves to ``survivor_id``.
 
     ``moved_keys`` are the crosswalk keys that named the absorbed golden record and now name
@@ -215,7 +243,7 @@ def golden_merged(
     }
     if previous_survivor_id is not None:
         data["previous_survivor_id"] = previous_survivor_id
-    return _emit(
+    _emit(
         session,
         subject=golden,
         domain=golden.domain,
@@ -233,12 +261,12 @@ def golden_split(
     record_keys: Sequence[tuple[int, str]],
     went_to: Sequence[str],
     actor: str,
-) -> OutboxEvent | None:
+) -> None:
     """Records (``record_keys``) left ``split.golden_id`` for the golden records ``went_to``."""
     golden = repository.golden(session, split.golden_id)
     if golden is None:
-        return None
-    return _emit(
+        return
+    _emit(
         session,
         subject=golden,
         domain=golden.domain,
@@ -268,9 +296,9 @@ def key_changed(
     added: bool,
     cause: str,
     actor: str,
-) -> OutboxEvent:
+) -> None:
     """A downstream key registered, removed, or moved by a split (``cause`` says which)."""
-    return _emit(
+    _emit(
         session,
         subject=golden,
         domain=golden.domain,
@@ -289,9 +317,9 @@ def key_changed(
 
 def subscription_disabled(
     session: Session, *, subscription: Subscription, reason: str, actor: str
-) -> OutboxEvent:
+) -> None:
     """Announce that the hub stopped delivering to an endpoint (410 Gone, or failing for days)."""
-    return _emit(
+    _emit(
         session,
         subject=subscription,
         domain=None,

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
+from mdm.db import append
 from mdm.models import (
     DownstreamKey,
     GoldenMerge,
@@ -60,8 +62,8 @@ def add(session: Session, golden: GoldenRecord) -> None:
     session.add(golden)
 
 
-def add_version(session: Session, version: GoldenVersion) -> None:
-    session.add(version)
+def add_version(session: Session, values: dict[str, Any]) -> None:
+    append.add(session, GoldenVersion, values)
 
 
 def pins_of(session: Session, golden_ids: Sequence[str]) -> dict[str, list[GoldenPin]]:

@@ -127,12 +127,12 @@ def refresh(
     detail: str = "",
     membership_changed: bool = False,
     match_version: str = "",
-) -> GoldenVersion | None:
+) -> None:
     """Recompute a golden record from its members; write a version if anything changed."""
     golden = repository.get(session, golden_id, for_update=True)
     assert golden is not None, f"refresh of missing golden record {golden_id}"
     members = repository.members(session, golden_id)
-    return _rebuild(
+    _rebuild(
         session,
         golden=golden,
         members=members,
@@ -166,6 +166,7 @@ def refresh_many(
     goldens = repository.get_many(session, ids, for_update=True)
     members = repository.members_of(session, ids)
     pins = repository.pins_of(session, ids)
+    downstream = events.downstream_keys_of(session, [g for g in ids if goldens[g].version > 0])
     policies: dict[str, SurvivorshipPolicy] = {}
     for item in refreshes:
         record = goldens[item.golden_id]
@@ -182,6 +183,7 @@ def refresh_many(
             detail=item.detail,
             membership_changed=membership_changed,
             match_version=match_version,
+            downstream=downstream.get(item.golden_id),
         )
 
 
@@ -197,7 +199,8 @@ def _rebuild(
     detail: str,
     membership_changed: bool,
     match_version: str,
-) -> GoldenVersion | None:
+    downstream: Sequence[tuple[int, str]] | None = None,
+) -> None:
     active = [m for m in members if m.status is SourceRecordStatus.ACTIVE]
     resolution = _resolution(policy, active, pins)
     lineage = {name: item.as_dict() for name, item in resolution.lineage.items()}
@@ -219,28 +222,37 @@ def _rebuild(
         or status is not golden.status
         or lineage != golden.lineage
     ):
-        return None
+        return
     previous_status = golden.status
     golden.attributes = resolution.attributes
     golden.lineage = lineage
     golden.status = status
     golden.version += 1
     golden.updated_at = utcnow()
-    version = GoldenVersion(
-        golden_id=golden.id,
-        version=golden.version,
-        status=status.value,
-        attributes=golden.attributes,
-        lineage=lineage,
-        member_ids=[m.id for m in members],
+    version = events.VersionWritten(
         changed_attributes=changed,
         reason="created" if is_new else reason,
-        detail=detail,
-        actor=actor,
         rule_set_version=rule_set_version(match_version, resolution.policy_version),
+        actor=actor,
         created_at=golden.updated_at,
     )
-    repository.add_version(session, version)
+    repository.add_version(
+        session,
+        {
+            "golden_id": golden.id,
+            "version": golden.version,
+            "status": status.value,
+            "attributes": golden.attributes,
+            "lineage": lineage,
+            "member_ids": [m.id for m in members],
+            "changed_attributes": changed,
+            "reason": version.reason,
+            "detail": detail,
+            "actor": actor,
+            "rule_set_version": version.rule_set_version,
+            "created_at": version.created_at,
+        },
+    )
     events.golden_changed(
         session,
         golden=golden,
@@ -249,6 +261,7 @@ def _rebuild(
         previous_attributes=old,
         members=members,
         is_new=is_new,
+        downstream=downstream,
     )
     audit.record(
         session,
@@ -263,7 +276,6 @@ def _rebuild(
             "status": status.value,
         },
     )
-    return version
 
 
 def _resolution(
@@ -439,20 +451,20 @@ def _merge_into(
     golden.updated_at = utcnow()
     repository.add_version(
         session,
-        GoldenVersion(
-            golden_id=golden.id,
-            version=golden.version,
-            status=GoldenStatus.MERGED.value,
-            attributes=golden.attributes,
-            lineage=golden.lineage,
-            member_ids=[],
-            changed_attributes=[],
-            reason="merged",
-            detail=detail[:2000],
-            actor=actor,
-            rule_set_version=rule_set_version,
-            created_at=golden.updated_at,
-        ),
+        {
+            "golden_id": golden.id,
+            "version": golden.version,
+            "status": GoldenStatus.MERGED.value,
+            "attributes": golden.attributes,
+            "lineage": golden.lineage,
+            "member_ids": [],
+            "changed_attributes": [],
+            "reason": "merged",
+            "detail": detail[:2000],
+            "actor": actor,
+            "rule_set_version": rule_set_version,
+            "created_at": golden.updated_at,
+        },
     )
     events.golden_merged(
         session,

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from mdm.audit import service as audit
+from mdm.db import append
 from mdm.domains import DomainSpec, get_domain
 from mdm.domains.identity import IdentifierKey, identifier_keys
 from mdm.domains.masking import mask_attributes
@@ -82,8 +83,15 @@ def ingest_batch(
     rows: Sequence[Any],
     actor: str,
     max_rows: int,
+    row_indices: Sequence[int] | None = None,
 ) -> BatchResult:
-    """Upsert every row of a batch; bad rows are refused one by one, good rows land."""
+    """Upsert every row of a batch; bad rows are refused one by one, good rows land.
+
+    Rows are numbered by their position, or by ``row_indices`` (a file numbers its lines).
+    """
+    indices = list(range(len(rows))) if row_indices is None else list(row_indices)
+    if len(indices) != len(rows) or len(set(indices)) != len(indices):
+        raise ValueError("row_indices must number each row once")
     spec = get_domain(domain)
     system = source_systems.get(session, code=source_code)
     source_systems.require_sends(system, domain)
@@ -100,15 +108,19 @@ def ingest_batch(
         if isinstance(row, dict) and "source_key" in row
     ]
     if len(set(sent_keys)) == len(sent_keys):
-        results = _ingest_together(
-            session,
-            spec=spec,
-            system=system,
-            rows=rows,
-            actor=actor,
-            batch_id=batch_id,
-            known_systems=known_systems,
-        )
+        # Distinct keys: no savepoint per row, so the batch's audit entries, versions, events,
+        # decisions and pairs can be written in bulk.
+        with append.bulk_appends(session):
+            results = _ingest_together(
+                session,
+                spec=spec,
+                system=system,
+                rows=rows,
+                actor=actor,
+                batch_id=batch_id,
+                known_systems=known_systems,
+                indices=indices,
+            )
     else:
         # The same key twice in one batch: the later row updates the earlier one, in order.
         results = [
@@ -122,7 +134,7 @@ def ingest_batch(
                 batch_id=batch_id,
                 known_systems=known_systems,
             )
-            for i, row in enumerate(rows)
+            for i, row in zip(indices, rows, strict=True)
         ]
     audit.record(
         session,
@@ -524,12 +536,13 @@ def _ingest_together(
     actor: str,
     batch_id: str,
     known_systems: dict[str, int],
+    indices: Sequence[int],
 ) -> list[RowResult]:
     """A batch with distinct keys: refused rows one by one, then every new or changed record
     matched together (one pass over the blocking index instead of one per record)."""
     results: dict[int, RowResult] = {}
     ready: list[tuple[int, _ParsedRow, StandardisedRecord]] = []
-    for i, row in enumerate(rows):
+    for i, row in zip(indices, rows, strict=True):
         validated = _validated(
             session,
             spec=spec,
@@ -585,7 +598,7 @@ def _ingest_together(
                 actor=actor,
                 known_systems=known_systems,
             )
-    return [results[i] for i in range(len(rows))]
+    return [results[i] for i in indices]
 
 
 def _ingest_row(

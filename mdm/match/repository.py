@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from mdm.db import append
 from mdm.models import (
     BlockingKey,
     CandidateStatus,
@@ -112,8 +113,9 @@ def delete_blocking_keys_of(session: Session, record_id: int) -> None:
     session.execute(delete(BlockingKey).where(BlockingKey.source_record_id == record_id))
 
 
-def add_pairs(session: Session, pairs: Sequence[MatchPair]) -> None:
-    session.add_all(pairs)
+def add_pairs(session: Session, pairs: Sequence[dict[str, Any]]) -> None:
+    for values in pairs:
+        append.add(session, MatchPair, values)
 
 
 def linked_pairs(session: Session, record_ids: Collection[int]) -> Sequence[MatchPair]:
@@ -316,8 +318,8 @@ def candidate_counts(session: Session) -> dict[str, dict[str, int]]:
     return out
 
 
-def add_decision(session: Session, decision: MatchDecision) -> None:
-    session.add(decision)
+def add_decision(session: Session, values: dict[str, Any]) -> None:
+    append.add(session, MatchDecision, values)
 
 
 def decisions_of(session: Session, record_id: int) -> Sequence[MatchDecision]:

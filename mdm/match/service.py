@@ -44,6 +44,7 @@ from matching.scoring import PairScore, score_pair
 from matching.settings import MatchSettings
 from mdm.audit import service as audit
 from mdm.crosswalk import service as crosswalk
+from mdm.db import append
 from mdm.domains import DomainSpec, get_domain
 from mdm.domains.standardise import invalid_attributes
 from mdm.errors import NotFound
@@ -60,7 +61,6 @@ from mdm.models import (
     LinkKind,
     MatchCandidate,
     MatchDecision,
-    MatchPair,
     PairVerdict,
     SourceRecord,
     SourceRecordStatus,
@@ -287,6 +287,7 @@ def match_many(
     )
 
     outcomes: list[MatchOutcome] = []
+    explainer = _Explainer(clustering, applied, len(stored), truncated)
     for m, record in zip(incoming, records, strict=True):
         target = applied.targets[m.key]
         if old[m.key] is None:
@@ -296,7 +297,7 @@ def match_many(
         else:
             outcome = DecisionOutcome.STAYED if target == old[m.key] else DecisionOutcome.MOVED
         merged_by = clustering.merged_by.get(m.key)
-        explanation = _explanation(clustering, m.key, applied, len(stored), truncated)
+        explanation = explainer.of(m.key)
         # Pairs a hard rule refused outright never enter the neighbourhood; say so all the same.
         shown = {tuple(r["pair"]) for r in explanation["refused"]}
         for score in sorted(own_scores[m.key].values(), key=lambda x: (x.left, x.right)):
@@ -485,6 +486,11 @@ def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -
     Rebuilds the blocking index and the stored pairs, links every record in memory with
     :func:`matching.linking.link` and applies the clusters as the incremental path does.
     """
+    with append.bulk_appends(session):
+        return _rematch_domain(session, domain=domain, actor=actor, trigger=trigger)
+
+
+def _rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -> DomainRematch:
     spec = get_domain(domain)
     settings = settings_for(session, domain)
     records = list(repository.matchable_records_of_domain(session, domain))
@@ -493,7 +499,7 @@ def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -
     constraints = steward_constraints(session, records, {r.id: record_key(r) for r in records})
     result = link(settings, inputs, constraints)
     repository.delete_pairs_of_domain(session, domain)
-    rows: list[MatchPair] = []
+    rows: list[dict[str, Any]] = []
     for (a, b), score in result.scores.items():
         stored = _pair_row(settings, by_key[a], by_key[b], score)
         if stored is not None:
@@ -679,21 +685,21 @@ def steward_constraints(
 
 def _pair_row(
     settings: MatchSettings, a: SourceRecord, b: SourceRecord, score: PairScore
-) -> MatchPair | None:
+) -> dict[str, Any] | None:
     v = verdict(settings, score)
     if v is Verdict.NON_MATCH or (v is Verdict.CANNOT_LINK and not is_strong(settings, score)):
         return None
     low, high = (a, b) if a.id < b.id else (b, a)
-    return MatchPair(
-        domain=a.domain,
-        record_a_id=low.id,
-        record_b_id=high.id,
-        verdict=PairVerdict(v.value),
-        weight=score.weight,
-        explanation=score.as_dict(),
-        rule_set_version=settings.version,
-        scored_at=utcnow(),
-    )
+    return {
+        "domain": a.domain,
+        "record_a_id": low.id,
+        "record_b_id": high.id,
+        "verdict": PairVerdict(v.value),
+        "weight": score.weight,
+        "explanation": score.as_dict(),
+        "rule_set_version": settings.version,
+        "scored_at": utcnow(),
+    }
 
 
 def _store_pairs(
@@ -1124,33 +1130,50 @@ def _base_priority(settings: MatchSettings, gap: float, feeds: int, domain_weigh
     return round(closeness + 10.0 * feeds + domain_weight, 3)
 
 
-def _explanation(
-    clustering: Clustering, key: str, applied: _Applied, hood: int, truncated: bool
-) -> dict[str, Any]:
-    members = clustering.cluster_of(key)
-    merged_by = clustering.merged_by.get(key)
-    return {
-        "merged_by": merged_by.as_dict() if merged_by else None,
-        "cluster_size": len(members),
-        "neighbourhood": hood,
-        "neighbourhood_truncated": truncated,
-        "candidates": [
-            {
+class _Explainer:
+    """Each record's explanation of one clustering; candidates and refusals indexed by record
+    once, since a batch asks for thousands of explanations of the same clustering."""
+
+    def __init__(
+        self, clustering: Clustering, applied: _Applied, hood: int, truncated: bool
+    ) -> None:
+        self.clustering = clustering
+        self.applied = applied
+        self.hood = hood
+        self.truncated = truncated
+        self.size = {key: len(members) for members in clustering.clusters for key in members}
+        self.candidates: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for c in clustering.candidates:
+            shown = {
                 "reason": c.reason.value,
                 "weight": round(c.best.weight, 3),
                 "pair": [c.best.left, c.best.right],
                 "summary": c.best.describe(),
             }
-            for c in clustering.candidates
-            if key in c.left or key in c.right
-        ],
-        "refused": [
-            {"rule": b.rule, "pair": [b.pair.left, b.pair.right], "summary": b.pair.describe()}
-            for b in clustering.blocked
-            if key in (b.pair.left, b.pair.right)
-        ],
-        "candidate_ids": applied.candidates_of.get(key, []),
-    }
+            for key in dict.fromkeys((*c.left, *c.right)):
+                self.candidates[key].append(shown)
+        self.refused: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for b in clustering.blocked:
+            shown = {
+                "rule": b.rule,
+                "pair": [b.pair.left, b.pair.right],
+                "summary": b.pair.describe(),
+            }
+            for key in dict.fromkeys((b.pair.left, b.pair.right)):
+                self.refused[key].append(shown)
+
+    def of(self, key: str) -> dict[str, Any]:
+        merged_by = self.clustering.merged_by.get(key)
+        return {
+            "merged_by": merged_by.as_dict() if merged_by else None,
+            "cluster_size": self.size[key],
+            "neighbourhood": self.hood,
+            "neighbourhood_truncated": self.truncated,
+            # Copies: the caller may add to a record's own list.
+            "candidates": [dict(c) for c in self.candidates.get(key, ())],
+            "refused": [dict(r) for r in self.refused.get(key, ())],
+            "candidate_ids": self.applied.candidates_of.get(key, []),
+        }
 
 
 def _decide_moved(
@@ -1168,6 +1191,9 @@ def _decide_moved(
     skip: set[str] | None = None,
 ) -> None:
     """A decision for every record re-clustering moved (other than ``skip``): why it moved."""
+    if not applied.moved:
+        return
+    explainer = _Explainer(clustering, applied, considered, truncated)
     for key, (_, new) in sorted(applied.moved.items()):
         if skip and key in skip:
             continue
@@ -1179,7 +1205,7 @@ def _decide_moved(
             golden_id=new,
             outcome=DecisionOutcome.MOVED,
             merged_by=clustering.merged_by.get(key),
-            explanation=_explanation(clustering, key, applied, considered, truncated),
+            explanation=explainer.of(key),
             actor=actor,
             trigger=trigger,
         )
@@ -1200,18 +1226,18 @@ def _decide(
 ) -> None:
     repository.add_decision(
         session,
-        MatchDecision(
-            domain=spec.name,
-            source_record_id=record.id,
-            golden_id=golden_id,
-            outcome=outcome,
-            weight=merged_by.weight if merged_by else None,
-            explanation=explanation,
-            rule_set_version=settings.version,
-            trigger=trigger[:300],
-            actor=actor,
-            created_at=utcnow(),
-        ),
+        {
+            "domain": spec.name,
+            "source_record_id": record.id,
+            "golden_id": golden_id,
+            "outcome": outcome,
+            "weight": merged_by.weight if merged_by else None,
+            "explanation": explanation,
+            "rule_set_version": settings.version,
+            "trigger": trigger[:300],
+            "actor": actor,
+            "created_at": utcnow(),
+        },
     )
 
 

@@ -1,0 +1,105 @@
+"""Append-only rows (audit entries, golden versions, outbox events, match decisions, pairs)
+written in bulk.
+
+Matching a batch writes several such rows per record; as ORM objects each costs a state, an
+identity-map entry and a place in the unit of work's flush, about ten times what a Core
+``executemany`` costs for the same row (measured in ``docs/benchmarks.md``). Nothing reads these
+rows back as objects in the transaction that writes them, so inside :func:`bulk_appends` they
+are kept as plain values and inserted with one statement per table.
+
+They stay as visible as pending ORM objects would be: before any statement the session runs
+inside the scope they are flushed (after the session's own autoflush, so the rows they refer to
+exist first), and at the end of the scope and before a commit they are written too. Outside the
+scope :func:`add` adds an ORM object, as before.
+
+A scope must not contain a savepoint: rows buffered before it would be written inside it and be
+lost with it if it rolled back, so opening one raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from sqlalchemy import Table, event, insert
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction
+
+_BUFFER = "mdm.db.append.buffer"
+
+
+class _Buffer:
+    __slots__ = ("rows", "draining")
+
+    def __init__(self) -> None:
+        self.rows: dict[Table, list[dict[str, Any]]] = {}
+        self.draining = False
+
+
+def add(session: Session, model: type[DeclarativeBase], values: dict[str, Any]) -> None:
+    """Add one append-only row of ``model``: buffered inside :func:`bulk_appends`, else an ORM
+    object added to the session."""
+    buffer: _Buffer | None = session.info.get(_BUFFER)
+    if buffer is None:
+        session.add(model(**values))
+        return
+    table = cast(Table, model.__table__)
+    buffer.rows.setdefault(table, []).append(values)
+
+
+@contextmanager
+def bulk_appends(session: Session) -> Iterator[None]:
+    """Buffer append-only rows and write them in bulk; nested scopes join the outer one."""
+    if session.info.get(_BUFFER) is not None:
+        yield
+        return
+    session.info[_BUFFER] = _Buffer()
+    try:
+        yield
+        flush(session)
+    finally:
+        # On an error the transaction is the caller's to roll back: what is still buffered
+        # belongs to it and goes with it.
+        session.info.pop(_BUFFER, None)
+
+
+def flush(session: Session) -> None:
+    """Write the buffered rows now: pending ORM objects first, so every row they name exists."""
+    buffer: _Buffer | None = session.info.get(_BUFFER)
+    if buffer is None or buffer.draining or not buffer.rows:
+        return
+    buffer.draining = True
+    try:
+        session.flush()
+        # Tables in the order their first row was buffered: a row never names a later table.
+        while buffer.rows:
+            table = next(iter(buffer.rows))
+            rows = buffer.rows.pop(table)
+            # One executemany takes one set of columns; callers of a table mostly agree.
+            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in rows:
+                shapes.setdefault(tuple(row), []).append(row)
+            for same in shapes.values():
+                session.execute(insert(table), same)
+    finally:
+        buffer.draining = False
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    session = state.session
+    buffer: _Buffer | None = session.info.get(_BUFFER)
+    # Inside no_autoflush pending objects stay unwritten, and so do rows that may name them.
+    if buffer is not None and buffer.rows and not buffer.draining and session.autoflush:
+        flush(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    flush(session)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _no_savepoint_inside(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested and session.info.get(_BUFFER) is not None:
+        raise RuntimeError("a savepoint cannot be opened inside bulk_appends()")
