@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mdm.db import append
+from mdm.db import bulk
 from mdm.models import AuditEntry
 
 
 def add(session: Session, values: dict[str, Any]) -> None:
-    append.add(session, AuditEntry, values)
+    bulk.add(session, AuditEntry, values)
 
 
 def search(

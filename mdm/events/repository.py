@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mdm.db import append
+from mdm.db import bulk
 from mdm.models import DownstreamKey, GoldenRecord, OutboxEvent, SourceRecord, SourceSystem
 
 
 def add(session: Session, values: dict[str, Any]) -> None:
-    append.add(session, OutboxEvent, values)
+    bulk.add(session, OutboxEvent, values)
 
 
 def system_codes(session: Session) -> dict[int, str]:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from mdm.db import append
+from mdm.db import bulk
 from mdm.models import (
     DownstreamKey,
     GoldenMerge,
@@ -63,7 +63,7 @@ def add(session: Session, golden: GoldenRecord) -> None:
 
 
 def add_version(session: Session, values: dict[str, Any]) -> None:
-    append.add(session, GoldenVersion, values)
+    bulk.add(session, GoldenVersion, values)
 
 
 def pins_of(session: Session, golden_ids: Sequence[str]) -> dict[str, list[GoldenPin]]:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from mdm.audit import service as audit
-from mdm.db import append
+from mdm.db import bulk
 from mdm.domains import DomainSpec, get_domain
 from mdm.domains.identity import IdentifierKey, identifier_keys
 from mdm.domains.masking import mask_attributes
@@ -110,7 +110,7 @@ def ingest_batch(
     if len(set(sent_keys)) == len(sent_keys):
         # Distinct keys: no savepoint per row, so the batch's audit entries, versions, events,
         # decisions and pairs can be written in bulk.
-        with append.bulk_appends(session):
+        with bulk.work(session):
             results = _ingest_together(
                 session,
                 spec=spec,

@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from mdm.db import append
+from mdm.db import bulk
 from mdm.models import (
     BlockingKey,
     CandidateStatus,
@@ -115,7 +115,7 @@ def delete_blocking_keys_of(session: Session, record_id: int) -> None:
 
 def add_pairs(session: Session, pairs: Sequence[dict[str, Any]]) -> None:
     for values in pairs:
-        append.add(session, MatchPair, values)
+        bulk.add(session, MatchPair, values)
 
 
 def linked_pairs(session: Session, record_ids: Collection[int]) -> Sequence[MatchPair]:
@@ -319,7 +319,7 @@ def candidate_counts(session: Session) -> dict[str, dict[str, int]]:
 
 
 def add_decision(session: Session, values: dict[str, Any]) -> None:
-    append.add(session, MatchDecision, values)
+    bulk.add(session, MatchDecision, values)
 
 
 def decisions_of(session: Session, record_id: int) -> Sequence[MatchDecision]:

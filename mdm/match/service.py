@@ -44,7 +44,7 @@ from matching.scoring import PairScore, score_pair
 from matching.settings import MatchSettings
 from mdm.audit import service as audit
 from mdm.crosswalk import service as crosswalk
-from mdm.db import append
+from mdm.db import bulk
 from mdm.domains import DomainSpec, get_domain
 from mdm.domains.standardise import invalid_attributes
 from mdm.errors import NotFound
@@ -486,7 +486,7 @@ def rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) -
     Rebuilds the blocking index and the stored pairs, links every record in memory with
     :func:`matching.linking.link` and applies the clusters as the incremental path does.
     """
-    with append.bulk_appends(session):
+    with bulk.work(session):
         return _rematch_domain(session, domain=domain, actor=actor, trigger=trigger)
 
 

@@ -1,16 +1,23 @@
-"""Append-only rows (audit entries, golden versions, outbox events, match decisions, pairs)
-written in bulk.
+"""Bulk work in one transaction: a batch of records, a file's chunk, a domain re-matched.
 
-Matching a batch writes several such rows per record; as ORM objects each costs a state, an
-identity-map entry and a place in the unit of work's flush, about ten times what a Core
-``executemany`` costs for the same row (measured in ``docs/benchmarks.md``). Nothing reads these
-rows back as objects in the transaction that writes them, so inside :func:`bulk_appends` they
-are kept as plain values and inserted with one statement per table.
+Two costs grow with such work and not with what it decides:
+
+* Append-only rows (audit entries, golden versions, outbox events, match decisions, pairs):
+  several per record. As ORM objects each costs a state, an identity-map entry and a place in
+  the unit of work's flush, about ten times what a Core ``executemany`` costs for the same row.
+  Nothing reads them back as objects in the transaction that writes them, so inside
+  :func:`work` they are kept as plain values and inserted with one statement per table.
+* CPython's cyclic collector: a batch allocates millions of short-lived containers, and with
+  the default thresholds the collector runs thousands of times per batch, each time walking
+  every tracked object, caches and identity map included (a third of the time of a 5,000-record
+  batch, measured in ``docs/benchmarks.md``). Inside :func:`work` it is paused; reference
+  counting still frees everything that is not in a cycle, and the collector resumes its usual
+  cadence when the last bulk work in the process ends.
 
 They stay as visible as pending ORM objects would be: before any statement the session runs
 inside the scope they are flushed (after the session's own autoflush, so the rows they refer to
 exist first), and at the end of the scope and before a commit they are written too. Outside the
-scope :func:`add` adds an ORM object, as before.
+scope :func:`add` adds an ORM object.
 
 A scope must not contain a savepoint: rows buffered before it would be written inside it and be
 lost with it if it rolled back, so opening one raises.
@@ -18,6 +25,8 @@ lost with it if it rolled back, so opening one raises.
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -37,8 +46,8 @@ class _Buffer:
 
 
 def add(session: Session, model: type[DeclarativeBase], values: dict[str, Any]) -> None:
-    """Add one append-only row of ``model``: buffered inside :func:`bulk_appends`, else an ORM
-    object added to the session."""
+    """Add one append-only row of ``model``: buffered inside :func:`work`, else an ORM object
+    added to the session."""
     buffer: _Buffer | None = session.info.get(_BUFFER)
     if buffer is None:
         session.add(model(**values))
@@ -48,19 +57,44 @@ def add(session: Session, model: type[DeclarativeBase], values: dict[str, Any]) 
 
 
 @contextmanager
-def bulk_appends(session: Session) -> Iterator[None]:
-    """Buffer append-only rows and write them in bulk; nested scopes join the outer one."""
+def work(session: Session) -> Iterator[None]:
+    """Bulk work on ``session``; a nested scope joins the outer one."""
     if session.info.get(_BUFFER) is not None:
         yield
         return
     session.info[_BUFFER] = _Buffer()
     try:
-        yield
-        flush(session)
+        with _collector_paused():
+            yield
+            flush(session)
     finally:
         # On an error the transaction is the caller's to roll back: what is still buffered
         # belongs to it and goes with it.
         session.info.pop(_BUFFER, None)
+
+
+# Bulk work may run in several threads (API requests) at once: the collector resumes when the
+# last of them ends, and only if it was running when the first began.
+_PAUSES = 0
+_RESUME = False
+_PAUSES_LOCK = threading.Lock()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    global _PAUSES, _RESUME
+    with _PAUSES_LOCK:
+        if _PAUSES == 0:
+            _RESUME = gc.isenabled()
+            gc.disable()
+        _PAUSES += 1
+    try:
+        yield
+    finally:
+        with _PAUSES_LOCK:
+            _PAUSES -= 1
+            if _PAUSES == 0 and _RESUME:
+                gc.enable()
 
 
 def flush(session: Session) -> None:
@@ -102,4 +136,4 @@ def _before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_transaction_create")
 def _no_savepoint_inside(session: Session, transaction: SessionTransaction) -> None:
     if transaction.nested and session.info.get(_BUFFER) is not None:
-        raise RuntimeError("a savepoint cannot be opened inside bulk_appends()")
+        raise RuntimeError("a savepoint cannot be opened inside bulk.work()")
