@@ -37,6 +37,10 @@ Systems measured, each on the same rows in the same process run:
   hub's records train a new rule set, which is activated and re-matches the domain; every
   record's golden record is read back again. Time: the REST load plus the command. Its golden
   records must be the clusters of ``hub trained`` (the script checks).
+* ``hub file``: a fresh, migrated SQLite database; each HR system's rows written as one NDJSON
+  file (before the clock starts) and loaded through ``POST .../domains/employee/files``, the
+  onboarding path: chunks of 5,000 records, each matched against the hub and against itself and
+  committed. Time: both loads. Its golden records must be the clusters of ``hub batch``.
 * ``hub batch``: :func:`matching.linking.link` in memory with the default employee settings on
   the same standardised attributes. Time: standardisation, features, blocking, scoring,
   clustering.
@@ -53,13 +57,14 @@ Systems measured, each on the same rows in the same process run:
   with the truth, so optimistic for Splink; it is named in the output).
 
 Quality is pairwise precision, recall and F1 of the clusters (:mod:`benchmarks.quality`).
-Febrl 4's hub REST and Splink runs are timed twice and the medians reported. Nothing here
+Febrl 4's hub REST, hub file and Splink runs are timed twice and the medians reported. Nothing
 asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import os
@@ -309,6 +314,47 @@ def hub_rest(url: str, febrl: FebrlSet) -> SystemResult:
         )
 
     return _read_back("hub REST", url, febrl, seconds)
+
+
+def hub_file(url: str, febrl: FebrlSet) -> SystemResult:
+    """Each HR system's rows as one NDJSON file, loaded through the hub's file endpoint (the
+    onboarding path: chunks of ``MDM_FILE_CHUNK_RECORDS`` matched and committed in turn)."""
+    from mdm.api.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+
+    # The files as the source systems hand them over, made before the clock starts.
+    files = {
+        system: "".join(
+            json.dumps({"source_key": r.rec_id, "attributes": employee_attributes(r.values)})
+            + "\n"
+            for r in febrl.rows
+            if r.system == system
+        ).encode()
+        for system in febrl.systems
+    }
+    headers = {"X-MDM-Actor": "febrl-benchmark"}
+    refused: list[str] = []
+    started = time.perf_counter()
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        for system in febrl.systems:
+            body = {"code": system, "name": f"HR system {system}", "sends": [DOMAIN]}
+            _ok(client.post("/api/v1/source-systems", json=body, headers=headers))
+        for system, content in files.items():
+            loaded = _ok(
+                client.post(
+                    f"/api/v1/sources/{system}/domains/{DOMAIN}/files",
+                    content=content,
+                    headers={**headers, "Content-Type": "application/x-ndjson"},
+                )
+            )
+            refused += [f"{system} line {r['index']}: {r['errors']}" for r in loaded["refused"]]
+    seconds = time.perf_counter() - started
+    if refused:
+        raise AssertionError(f"the hub refused {len(refused)} lines: " + "; ".join(refused[:10]))
+    return _read_back("hub file", url, febrl, seconds)
 
 
 def _read_back(system: str, url: str, febrl: FebrlSet, seconds: float) -> SystemResult:
@@ -712,8 +758,10 @@ def measure(
     febrl: FebrlSet, *, timing_runs: int, examples: int
 ) -> tuple[dict[str, Any], list[SystemResult]]:
     rest_times: list[float] = []
+    file_times: list[float] = []
     splink_times: list[float] = []
     rest: SystemResult | None = None
+    loaded: SystemResult | None = None
     splink_results: list[SystemResult] = []
     rest_trained: SystemResult | None = None
     for run in range(timing_runs):
@@ -722,25 +770,33 @@ def measure(
             if run == 0:
                 rest_trained = hub_rest_trained(url, febrl, outcome)
         rest_times.append(outcome.seconds)
+        with database("sqlite") as url:
+            outcome_file = hub_file(url, febrl)
+        file_times.append(outcome_file.seconds)
         outcome_splink = splink_run(febrl)
         splink_times.append(outcome_splink[0].seconds)
         if run == 0:
-            rest, splink_results = outcome, outcome_splink
+            rest, loaded, splink_results = outcome, outcome_file, outcome_splink
     assert rest is not None
+    assert loaded is not None
     assert rest_trained is not None
     rest.seconds = statistics.median(rest_times)
+    loaded.seconds = statistics.median(file_times)
     for result in splink_results:
         result.seconds = statistics.median(splink_times)
     batch = hub_batch(febrl, trained=False)
     trained = hub_batch(febrl, trained=True)
     # The hub's two paths promise the same clusters: the REST run's golden records and the
     # batch clusters must be one partition.
-    rest.extra["same_clusters_as_batch"] = pairwise(rest.clusters, batch.result.clusters).f1 == 1
+    for through_the_hub in (rest, loaded):
+        through_the_hub.extra["same_clusters_as_batch"] = (
+            pairwise(through_the_hub.clusters, batch.result.clusters).f1 == 1
+        )
     # And trained through the CLI, the REST run's golden records match the trained batch's.
     rest_trained.extra["same_clusters_as_batch"] = (
         pairwise(rest_trained.clusters, trained.result.clusters).f1 == 1
     )
-    results = [rest, rest_trained, batch.result, trained.result, *splink_results]
+    results = [rest, rest_trained, loaded, batch.result, trained.result, *splink_results]
     report: dict[str, Any] = {
         "records": len(febrl.rows),
         "true_pairs": true_pairs(febrl),
@@ -755,13 +811,17 @@ def measure(
     }
     if timing_runs > 1:
         hub_median, splink_median = statistics.median(rest_times), statistics.median(splink_times)
+        file_median = statistics.median(file_times)
         report["timing"] = {
             "runs": timing_runs,
             "hub_rest_seconds": [round(t, 3) for t in rest_times],
+            "hub_file_seconds": [round(t, 3) for t in file_times],
             "splink_seconds": [round(t, 3) for t in splink_times],
             "hub_rest_median": round(hub_median, 3),
+            "hub_file_median": round(file_median, 3),
             "splink_median": round(splink_median, 3),
             "hub_over_splink": round(hub_median / splink_median, 2),
+            "file_over_splink": round(file_median / splink_median, 2),
         }
     report["diagnosis"] = [diagnose(febrl, b, examples=examples) for b in (batch, trained)]
     return report, results
@@ -792,8 +852,10 @@ def render(name: str, report: Mapping[str, Any]) -> str:
     if timing:
         lines.append(
             f"  timing over {timing['runs']} runs: hub REST median {timing['hub_rest_median']} s "
-            f"{timing['hub_rest_seconds']}, splink median {timing['splink_median']} s "
-            f"{timing['splink_seconds']}, ratio hub/splink {timing['hub_over_splink']}"
+            f"{timing['hub_rest_seconds']}, hub file median {timing['hub_file_median']} s "
+            f"{timing['hub_file_seconds']}, splink median {timing['splink_median']} s "
+            f"{timing['splink_seconds']}; ratio to splink: REST {timing['hub_over_splink']}, "
+            f"file {timing['file_over_splink']}"
         )
     return "\n".join(lines)
 

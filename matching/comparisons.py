@@ -38,26 +38,34 @@ class Outcome:
     similarity: float | None = None
 
 
-def _reaches(level: Level, a: str, b: str) -> tuple[bool, float | None]:
+def _reaches(
+    level: Level, a: str, b: str, measured: dict[str, float]
+) -> tuple[bool, float | None]:
+    """Whether ``a`` and ``b`` reach ``level``; ``measured`` keeps each similarity of this value
+    pair once computed, as the levels of one comparison often share a measure (Jaro-Winkler at
+    0.95 and at 0.88)."""
     kind = level.kind
     threshold = level.threshold if level.threshold is not None else 0.0
     if kind == "exact":
         return a == b, None
     if kind == "jaro_winkler":
-        score = JaroWinkler.similarity(a, b)
+        score = measured.get(kind)
+        if score is None:
+            score = measured[kind] = JaroWinkler.similarity(a, b)
         return score >= threshold, score
-    if kind == "levenshtein":
-        distance = Levenshtein.distance(a, b)
-        return distance <= threshold, float(distance)
-    if kind == "damerau_levenshtein":
-        # Counts a swap of two neighbouring characters as one edit: "2295" and "2259".
-        distance = DamerauLevenshtein.distance(a, b)
-        return distance <= threshold, float(distance)
-    if kind == "token_set":
-        score = fuzz.token_set_ratio(a, b) / 100.0
-        return score >= threshold, score
-    if kind == "token_sort":
-        score = fuzz.token_sort_ratio(a, b) / 100.0
+    if kind == "levenshtein" or kind == "damerau_levenshtein":
+        # Damerau-Levenshtein counts a swap of two neighbouring characters as one edit: "2295"
+        # and "2259".
+        distance = measured.get(kind)
+        if distance is None:
+            metric = Levenshtein if kind == "levenshtein" else DamerauLevenshtein
+            distance = measured[kind] = float(metric.distance(a, b))
+        return distance <= threshold, distance
+    if kind == "token_set" or kind == "token_sort":
+        score = measured.get(kind)
+        if score is None:
+            scorer = fuzz.token_set_ratio if kind == "token_set" else fuzz.token_sort_ratio
+            score = measured[kind] = scorer(a, b) / 100.0
         return score >= threshold, score
     if kind == "initial":
         # "J" against "JOHN": a bare initial agrees with any name it begins.
@@ -106,13 +114,24 @@ def _date_typo(a: str, b: str) -> bool:
 def compare(comparison: Comparison, left: FeatureValues, right: FeatureValues) -> Outcome:
     if not left or not right:
         return Outcome(MISSING, "missing", left[0] if left else None, right[0] if right else None)
+    levels = comparison.levels
+    if len(left) == 1 and len(right) == 1:
+        # The usual case, one value each: the first level reached is the outcome.
+        a, b = left[0], right[0]
+        measured: dict[str, float] = {}
+        for index, level in enumerate(levels):
+            reached, similarity = _reaches(level, a, b, measured)
+            if reached:
+                return Outcome(index, level.label, a, b, similarity)
+        raise AssertionError("the last level is 'else' and always reached")
     best: Outcome | None = None
     for a in left:
         for b in right:
-            for index, level in enumerate(comparison.levels):
+            measured = {}
+            for index, level in enumerate(levels):
                 if best is not None and index >= best.level:
                     break
-                reached, similarity = _reaches(level, a, b)
+                reached, similarity = _reaches(level, a, b, measured)
                 if reached:
                     best = Outcome(index, level.label, a, b, similarity)
                     break

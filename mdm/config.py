@@ -33,6 +33,19 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
+    file_chunk_records: int = Field(
+        default=5000,
+        ge=1,
+        le=100_000,
+        description=(
+            "Records of a loaded file matched and committed together (mdm load, POST .../files)."
+        ),
+    )
+    max_file_bytes: int = Field(
+        default=512 * 1024 * 1024,
+        ge=1024,
+        description="Largest file accepted by POST .../domains/{domain}/files, in bytes.",
+    )
     default_actor: str = Field(
         default="api", description="Actor recorded in the audit log when a request names none."
     )

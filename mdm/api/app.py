@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from mdm.delivery.dispatcher import dispatcher_for, wake_after_commit
 from mdm.errors import MDMError
 from mdm.events.endpoints import router as events_router
 from mdm.golden.endpoints import router as golden_router
+from mdm.ingest.endpoints import files_router as ingest_files_router
 from mdm.ingest.endpoints import router as ingest_router
 from mdm.match.endpoints import router as match_router
 from mdm.pins.endpoints import router as pins_router
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         meta.router,
         source_systems_router,
         ingest_router,
+        ingest_files_router,
         golden_router,
         crosswalk_router,
         rejects_router,
@@ -83,7 +86,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(router)
     app.add_exception_handler(MDMError, _mdm_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        max_file_bytes=settings.max_file_bytes,
+    )
     return app
 
 
@@ -128,20 +135,26 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return _error(422, "invalid_request", "the request does not match the API's schema", fields)
 
 
+_FILES = re.compile(r"^/api/v1/sources/[^/]+/domains/[^/]+/files/?$")
+
+
 class BodySizeLimit:
     """Refuse bodies larger than the configured limit with 413 before reading them whole."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_file_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_file_bytes = max_bytes if max_file_bytes is None else max_file_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # A loaded file is read line by line as it arrives, never whole: it has its own limit.
+        limit = self.max_file_bytes if _FILES.search(scope.get("path", "")) else self.max_bytes
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
         received = 0
 
@@ -150,20 +163,20 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send, limit)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = _error(
             413,
             "payload_too_large",
-            f"request body is larger than {self.max_bytes} bytes; send smaller batches",
+            f"request body is larger than {limit} bytes; send smaller batches or files",
         )
         await response(scope, receive, send)
 

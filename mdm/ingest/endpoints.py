@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Body, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from mdm.api.deps import ActorDep, SessionDep, SettingsDep
 from mdm.ingest import service
+from mdm.ingest.file_load import FileLoad, FileLoadFailed, read_line
 from mdm.ingest.schemas import (
     RECORD_EXAMPLE,
     BatchCounts,
     BatchRequest,
     BatchResponse,
     FieldErrorOut,
+    FileLoadCounts,
+    FileLoadResponse,
     QualityIssueOut,
     ReferenceOut,
     RowResultOut,
@@ -20,6 +25,7 @@ from mdm.ingest.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/sources/{source}/domains/{domain}/records", tags=["ingest"])
+files_router = APIRouter(prefix="/api/v1/sources/{source}/domains/{domain}/files", tags=["ingest"])
 
 
 def _row(result: service.RowResult) -> RowResultOut:
@@ -143,4 +149,67 @@ def get_record(source: str, domain: str, source_key: str, session: SessionDep) -
         ],
         created_at=record.created_at,
         updated_at=record.updated_at,
+    )
+
+
+async def _lines(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    pending = b""
+    async for piece in stream:
+        pending += piece
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            yield line
+    if pending:
+        yield pending
+
+
+@files_router.post(
+    "",
+    response_model=FileLoadResponse,
+    summary="Load a whole NDJSON file (onboarding); chunks are matched and committed in turn",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+    responses={500: {"description": "A chunk failed; the chunks before it stay loaded"}},
+)
+async def load_file(
+    source: str, domain: str, request: Request, actor: ActorDep, settings: SettingsDep
+) -> Any:
+    """One record per line, shaped as in a batch; blank lines are skipped. The body is read as
+    it arrives: each chunk of ``MDM_FILE_CHUNK_RECORDS`` records is standardised, matched
+    against the hub and against itself, and committed before the next is read. Refused lines
+    (index = line number) are kept in the rejects queue. Send ``X-MDM-File-Name`` to name the
+    file in the audit log."""
+    load = FileLoad(
+        request.app.state.session_factory,
+        source=source,
+        domain=domain,
+        actor=actor,
+        chunk_records=settings.file_chunk_records,
+        name=request.headers.get("x-mdm-file-name", ""),
+    )
+    await run_in_threadpool(load.check)
+    number = 0
+    try:
+        async for line in _lines(request.stream()):
+            number += 1
+            if load.add(number, read_line(number, line)):
+                await run_in_threadpool(load.load_chunk)
+        result = await run_in_threadpool(load.finish)
+    except FileLoadFailed as exc:
+        return JSONResponse(
+            status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+            content={"error": {"code": "file_load_failed", "message": str(exc), "fields": []}},
+        )
+    return FileLoadResponse(
+        load_id=result.load_id,
+        source=source,
+        domain=domain,
+        counts=FileLoadCounts(records=result.lines, **result.counts),
+        batch_ids=result.batch_ids,
+        refused=[_row(r) for r in result.refused],
+        seconds=round(result.seconds, 3),
     )

@@ -100,3 +100,28 @@ class SourceRecordOut(BaseModel):
     references: list[ReferenceOut]
     created_at: datetime
     updated_at: datetime
+
+
+class FileLoadCounts(BaseModel):
+    records: int = Field(description="Records read: the file's non-blank lines")
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+class FileLoadResponse(BaseModel):
+    load_id: str = Field(description="Names the load in the audit log (action ingest.file)")
+    source: str
+    domain: str
+    counts: FileLoadCounts
+    batch_ids: list[str] = Field(
+        description="One batch per chunk, committed in turn; rejects carry their batch ID"
+    )
+    refused: list[RowResultOut] = Field(
+        description=(
+            "Refused lines (index = line number), the first 1,000; every refused line is in "
+            "the rejects queue"
+        )
+    )
+    seconds: float

@@ -67,6 +67,14 @@ class BatchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadableRow:
+    """A line of a file that is not JSON: refused with the reason, kept as the text it was."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class _ParsedRow:
     source_key: str
     attributes: dict[str, Any]
@@ -347,6 +355,8 @@ def _referenced_systems(session: Session, rows: Sequence[Any], own: SourceSystem
 def _parse_row(
     spec: DomainSpec, system: SourceSystem, row: Any, known_systems: dict[str, int]
 ) -> tuple[_ParsedRow | None, list[FieldError]]:
+    if isinstance(row, UnreadableRow):
+        return None, [FieldError("", f"is not JSON: {row.reason}", "malformed_json")]
     if not isinstance(row, dict):
         return None, [
             FieldError("", f"each record must be an object, got {type(row).__name__}", "type")
@@ -483,7 +493,7 @@ def _reject(
         source_code=system.code,
         domain=spec.name,
         source_key=source_key,
-        payload=row,
+        payload=row.text if isinstance(row, UnreadableRow) else row,
         errors=errors,
         actor=actor,
         batch_id=batch_id,

@@ -1,0 +1,100 @@
+"""Bulk work: append-only rows written in bulk stay as visible as ORM objects would be, go
+with a rolled-back transaction, and the collector resumes afterwards."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mdm.audit import service as audit
+from mdm.db import bulk
+from mdm.models import AuditEntry
+
+
+def _entries(session: Session, entity_id: str) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_id == entity_id)
+        )
+        or 0
+    )
+
+
+def _note(session: Session, entity_id: str) -> None:
+    audit.record(session, actor="t", action="test.noted", entity_type="test", entity_id=entity_id)
+
+
+def test_buffered_rows_are_seen_by_the_next_query_and_in_order(session: Session) -> None:
+    with bulk.work(session):
+        _note(session, "bulk-1")
+        _note(session, "bulk-1")
+        assert _entries(session, "bulk-1") == 2  # a query inside the scope sees them
+        _note(session, "bulk-1")
+    assert _entries(session, "bulk-1") == 3
+    ids = session.scalars(
+        select(AuditEntry.id).where(AuditEntry.entity_id == "bulk-1").order_by(AuditEntry.id)
+    ).all()
+    assert len(set(ids)) == 3
+
+
+def test_rows_inside_no_autoflush_wait_like_pending_objects(session: Session) -> None:
+    with bulk.work(session):
+        with session.no_autoflush:
+            _note(session, "bulk-2")
+            assert _entries(session, "bulk-2") == 0
+        assert _entries(session, "bulk-2") == 1
+
+
+def test_a_commit_writes_what_is_buffered(session: Session) -> None:
+    with bulk.work(session):
+        _note(session, "bulk-3")
+        session.commit()  # the test session's commit releases a savepoint
+        assert session.info[bulk._BUFFER].rows == {}
+    assert _entries(session, "bulk-3") == 1
+
+
+def _fail_inside(session: Session, entity_id: str) -> None:
+    with bulk.work(session):
+        _note(session, entity_id)
+        raise ValueError("boom")
+
+
+def _savepoint_inside(session: Session) -> None:
+    with bulk.work(session):
+        _note(session, "bulk-5")
+        session.begin_nested()
+
+
+def test_an_error_inside_leaves_the_buffer_to_the_rollback(session: Session) -> None:
+    with pytest.raises(ValueError, match="boom"):
+        _fail_inside(session, "bulk-4")
+    assert bulk._BUFFER not in session.info
+    session.rollback()
+    assert _entries(session, "bulk-4") == 0
+
+
+def test_a_savepoint_inside_is_refused(session: Session) -> None:
+    with pytest.raises(RuntimeError, match="savepoint"):
+        _savepoint_inside(session)
+
+
+def test_outside_the_scope_rows_are_orm_objects(session: Session) -> None:
+    _note(session, "bulk-6")
+    assert any(isinstance(o, AuditEntry) for o in session.new)
+    assert _entries(session, "bulk-6") == 1
+
+
+def test_the_collector_is_paused_inside_and_resumes_after(session: Session) -> None:
+    assert gc.isenabled()
+    with bulk.work(session):
+        assert not gc.isenabled()
+        with bulk.work(session):  # nested: joins the outer scope
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="boom"):
+        _fail_inside(session, "bulk-7")
+    assert gc.isenabled()

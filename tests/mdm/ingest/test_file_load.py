@@ -1,0 +1,319 @@
+"""Loading a source system's whole file, as an onboarding team does: over REST and with
+``mdm load``, against a real database of its own (each chunk commits)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from mdm.api.app import create_app
+from mdm.cli import app as cli
+from mdm.config import Settings, get_settings
+from mdm.db import create_engine_for_url, session_factory
+from mdm.ingest import file_load, service
+from mdm.models import AuditEntry, Reject, SourceRecord, SourceSystem
+from tests.helpers import make_system
+
+HEADERS = {"X-MDM-Actor": "onboarding", "Content-Type": "application/x-ndjson"}
+FILES = "/api/v1/sources/{source}/domains/employee/files"
+
+
+def employee(key: str, first: str, last: str, born: str, ssn: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "source_key": key,
+        "attributes": {
+            "first_name": first,
+            "last_name": last,
+            "birth_date": born,
+            "ssn": ssn,
+            "home_address": {"line1": "58 ANDREA PL", "city": "SEVEN HILLS", "zip": "5045"},
+            **extra,
+        },
+    }
+
+
+# Two HR systems' files for five people; the B file holds copies of three A records, one of
+# them mistyped, and two people of its own.
+FILE_A = [
+    employee("A1", "AMBER", "PAMPLIN", "1937-04-07", "101824555"),
+    employee("A2", "JOHN", "WEBB", "1961-11-02", "102938475"),
+    employee("A3", "LAURA", "DYER", "1974-05-19", "103847261"),
+]
+FILE_B = [
+    employee("B1", "AMBER", "PAMPLIN", "1937-04-07", "101824555"),
+    employee("B2", "JON", "WEBB", "1961-11-02", "102938475"),
+    employee("B3", "LAURA", "DYER", "1974-05-19", "103847261"),
+    employee("B4", "PETER", "NGUYEN", "1980-01-30", "104756382"),
+    employee("B5", "SARAH", "OKAFOR", "1992-08-14", "105647293"),
+]
+
+
+def ndjson(rows: list[Any]) -> str:
+    return "".join((row if isinstance(row, str) else json.dumps(row)) + "\n" for row in rows)
+
+
+@pytest.fixture
+def hub(fresh_database_url: str) -> Iterator[tuple[TestClient, Settings]]:
+    settings = Settings(
+        database_url=fresh_database_url,
+        delivery_mode="off",
+        file_chunk_records=2,
+        max_request_bytes=2048,
+        max_file_bytes=64 * 1024,
+    )
+    with TestClient(create_app(settings)) as client:
+        make_system(client, "hr_a", sends=["employee"])
+        make_system(client, "hr_b", sends=["employee"])
+        yield client, settings
+
+
+def _post(client: TestClient, source: str, body: str | bytes, **headers: str) -> Any:
+    return client.post(FILES.format(source=source), content=body, headers={**HEADERS, **headers})
+
+
+def _goldens(url: str) -> dict[str, str]:
+    engine = create_engine_for_url(url)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(
+                select(SourceSystem.code, SourceRecord.source_key, SourceRecord.golden_id).join(
+                    SourceSystem, SourceSystem.id == SourceRecord.source_system_id
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return {f"{code}:{key}": golden for code, key, golden in rows}
+
+
+def _groups(goldens: dict[str, str]) -> set[frozenset[str]]:
+    by_golden: dict[str, set[str]] = {}
+    for key, golden in goldens.items():
+        by_golden.setdefault(golden, set()).add(key)
+    return {frozenset(keys) for keys in by_golden.values()}
+
+
+def test_a_file_lands_in_chunks_and_links_to_what_the_hub_already_holds(
+    hub: tuple[TestClient, Settings],
+) -> None:
+    client, settings = hub
+
+    first = _post(client, "hr_a", ndjson(FILE_A), **{"X-MDM-File-Name": "hr_a.ndjson"})
+    second = _post(client, "hr_b", ndjson(FILE_B))
+
+    assert first.status_code == 200, first.text
+    assert first.json()["counts"] == {
+        "records": 3,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+    }
+    # Chunks of two: three batches for five records, each committed in turn.
+    assert len(second.json()["batch_ids"]) == 3
+    groups = _groups(_goldens(settings.database_url))
+    assert {"hr_a:A1", "hr_b:B1"} in groups
+    assert {"hr_a:A2", "hr_b:B2"} in groups  # JON against JOHN, in another chunk
+    assert {"hr_a:A3", "hr_b:B3"} in groups
+    assert {"hr_b:B4"} in groups
+    assert {"hr_b:B5"} in groups
+
+
+def test_a_file_gives_the_golden_records_batches_give(
+    hub: tuple[TestClient, Settings], database_factory: Any
+) -> None:
+    client, settings = hub
+    _post(client, "hr_a", ndjson(FILE_A))
+    _post(client, "hr_b", ndjson(FILE_B))
+
+    other = Settings(database_url=database_factory(), delivery_mode="off")
+    with TestClient(create_app(other)) as batches:
+        make_system(batches, "hr_a", sends=["employee"])
+        make_system(batches, "hr_b", sends=["employee"])
+        for source, rows in (("hr_a", FILE_A), ("hr_b", FILE_B)):
+            for row in rows:  # one record per request, the other extreme
+                sent = batches.post(
+                    f"/api/v1/sources/{source}/domains/employee/records",
+                    json={"records": [row]},
+                    headers={"X-MDM-Actor": "onboarding"},
+                )
+                assert sent.status_code == 200, sent.text
+
+    assert _groups(_goldens(settings.database_url)) == _groups(_goldens(other.database_url))
+
+
+def test_every_bad_line_is_refused_with_its_line_number_and_kept(
+    hub: tuple[TestClient, Settings],
+) -> None:
+    client, settings = hub
+    lines = [
+        FILE_A[0],
+        "",  # blank: skipped, but still a line
+        '{"source_key": "A9", "attributes": {"first_name": "X"',
+        employee("A2", "JOHN", "WEBB", "1961-13-45", "102938475"),
+        {"source_key": "A3", "attributes": {"first_name": "LAURA"}, "colour": "red"},
+    ]
+
+    response = _post(client, "hr_a", ndjson(lines))
+
+    body = response.json()
+    assert response.status_code == 200, response.text
+    assert body["counts"]["records"] == 4
+    assert body["counts"]["created"] == 1
+    assert body["counts"]["rejected"] == 3
+    refused = {row["index"]: row for row in body["refused"]}
+    assert set(refused) == {3, 4, 5}
+    assert refused[3]["errors"][0]["code"] == "malformed_json"
+    assert "column" in refused[3]["errors"][0]["reason"]
+    assert {e["field"] for e in refused[4]["errors"]} == {"attributes.birth_date"}
+    assert {e["field"] for e in refused[5]["errors"]} >= {"colour", "attributes.last_name"}
+    engine = create_engine_for_url(settings.database_url)
+    try:
+        with Session(engine) as session:
+            kept = {r.row_index: r for r in session.scalars(select(Reject))}
+            # The unreadable line is kept as the text it was: nothing the source sent is lost.
+            assert kept[3].payload == lines[2]
+            assert kept[4].source_key == "A2"
+            assert kept[3].batch_id in body["batch_ids"]
+            entry = session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "ingest.file")
+            ).one()
+            assert entry.entity_id == body["load_id"]
+            assert entry.detail["rejected"] == 3
+    finally:
+        engine.dispose()
+
+
+def test_a_key_twice_in_a_file_is_an_update_in_line_order(
+    hub: tuple[TestClient, Settings],
+) -> None:
+    client, settings = hub
+    moved = employee("A1", "AMBER", "PAMPLIN", "1937-04-07", "101824555", home_phone="0298765432")
+
+    body = _post(client, "hr_a", ndjson([FILE_A[0], FILE_A[1], FILE_A[2], moved])).json()
+
+    assert body["counts"]["created"] == 3
+    assert body["counts"]["updated"] == 1
+    record = client.get("/api/v1/sources/hr_a/domains/employee/records/A1").json()
+    assert record["version"] == 2
+    assert record["attributes"]["home_phone"]
+
+
+def test_an_unknown_source_or_domain_is_refused_before_any_line_is_read(
+    hub: tuple[TestClient, Settings],
+) -> None:
+    client, settings = hub
+
+    unknown = _post(client, "nobody", ndjson(FILE_A))
+    undeclared = client.post(
+        "/api/v1/sources/hr_a/domains/provider/files", content=ndjson(FILE_A), headers=HEADERS
+    )
+
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "unknown_source_system"
+    assert undeclared.status_code == 403
+    assert undeclared.json()["error"]["code"] == "domain_not_allowed"
+    assert "provider" in undeclared.json()["error"]["message"]
+    assert _goldens(settings.database_url) == {}
+
+
+def test_a_file_has_its_own_size_limit(hub: tuple[TestClient, Settings]) -> None:
+    client, _ = hub
+    rows = [employee(f"A{i}", "AMBER", "PAMPLIN", "1937-04-07", f"1018{i:05d}") for i in range(20)]
+    body = ndjson(rows)
+    assert 2048 < len(body) < 64 * 1024  # above the batch limit, below the file limit
+
+    accepted = _post(client, "hr_a", body)
+    too_large = _post(client, "hr_a", "\n" * (64 * 1024 + 1))
+    batch = client.post(
+        "/api/v1/sources/hr_a/domains/employee/records",
+        json={"records": rows},
+        headers={"X-MDM-Actor": "x"},
+    )
+
+    assert accepted.status_code == 200, accepted.text
+    assert too_large.status_code == 413
+    assert batch.status_code == 413
+
+
+def test_a_failed_chunk_names_its_first_line_and_earlier_chunks_stay(
+    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = session_factory(create_engine_for_url(fresh_database_url))
+    settings = Settings(database_url=fresh_database_url, delivery_mode="off")
+    with TestClient(create_app(settings)) as client:
+        make_system(client, "hr_b", sends=["employee"])
+    real = service.ingest_batch
+    calls: list[int] = []
+
+    def failing_second_chunk(session: Session, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(session, **kwargs)
+
+    # Fault injection: the database failing under the second chunk.
+    monkeypatch.setattr(service, "ingest_batch", failing_second_chunk)
+
+    with pytest.raises(file_load.FileLoadFailed) as failed:
+        file_load.load_file(
+            sessions,
+            source="hr_b",
+            domain="employee",
+            lines=ndjson(FILE_B).splitlines(keepends=True),
+            actor="onboarding",
+            chunk_records=2,
+        )
+
+    assert failed.value.first_line == 3
+    assert "line 3" in str(failed.value)
+    assert "disk full" in str(failed.value)
+    assert set(_goldens(fresh_database_url)) == {"hr_b:B1", "hr_b:B2"}
+
+
+@pytest.fixture
+def runner(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("MDM_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("MDM_DELIVERY_MODE", "off")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_mdm_load_reports_counts_and_refused_lines(runner: CliRunner, tmp_path: Path) -> None:
+    runner.invoke(cli, ["source", "add", "hr_b", "--name", "HR B", "--sends", "employee"])
+    path = tmp_path / "hr_b.ndjson"
+    path.write_bytes(ndjson(FILE_B).encode() + b"\xff\xfe not text\n")
+
+    result = runner.invoke(
+        cli, ["load", str(path), "--source", "hr_b", "--domain", "employee", "--chunk", "2"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "loaded 6 records" in result.output
+    assert "5 created" in result.output
+    assert "1 refused" in result.output
+    assert "line 6: refused" in result.output
+    assert "not valid UTF-8" in result.output
+
+
+def test_mdm_load_fails_clearly_on_an_unknown_source(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "x.ndjson"
+    path.write_text(ndjson(FILE_A))
+
+    result = runner.invoke(cli, ["load", str(path), "--source", "nobody", "--domain", "employee"])
+    missing = runner.invoke(
+        cli, ["load", str(tmp_path / "absent.ndjson"), "--source", "x", "--domain", "employee"]
+    )
+
+    assert result.exit_code == 1
+    assert "nobody" in result.output
+    assert missing.exit_code == 1
+    assert "cannot read" in missing.output
