@@ -6,7 +6,7 @@ module builds each golden record from its members and keeps every version.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,13 +160,23 @@ def refresh_many(
     actor: str,
     membership_changed: bool,
     match_version: str = "",
+    founded: Mapping[str, tuple[GoldenRecord, Sequence[SourceRecord]]] | None = None,
 ) -> None:
-    """:func:`refresh` for many golden records, loading them and their members in bulk."""
-    ids = [r.golden_id for r in refreshes]
+    """:func:`refresh` for many golden records, loading them and their members in bulk.
+
+    ``founded``: golden records this transaction founded, with all their members. Nobody else
+    can see them yet, so they are neither locked nor read back, and they have no pins or
+    downstream keys (a batch founds thousands of them).
+    """
+    founded = founded or {}
+    ids = [r.golden_id for r in refreshes if r.golden_id not in founded]
     goldens = repository.get_many(session, ids, for_update=True)
     members = repository.members_of(session, ids)
     pins = repository.pins_of(session, ids)
     downstream = events.downstream_keys_of(session, [g for g in ids if goldens[g].version > 0])
+    for golden_id, (record, its_members) in founded.items():
+        goldens[golden_id] = record
+        members[golden_id] = sorted(its_members, key=lambda m: m.id)
     policies: dict[str, SurvivorshipPolicy] = {}
     for item in refreshes:
         record = goldens[item.golden_id]

@@ -57,6 +57,7 @@ from mdm.models import (
     CandidateStatus,
     DecisionOutcome,
     GoldenMerge,
+    GoldenRecord,
     GoldenSplit,
     LinkKind,
     MatchCandidate,
@@ -144,6 +145,7 @@ class MatchOutcome:
 class _Applied:
     targets: dict[str, str]  # record key -> golden ID after matching
     founded: set[str] = field(default_factory=set)
+    new_goldens: dict[str, GoldenRecord] = field(default_factory=dict)  # the founded ones
     moved: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # key -> (old, new)
     candidate_ids: list[int] = field(default_factory=list)
     # Record key -> the candidates that concern its cluster.
@@ -810,8 +812,10 @@ def _apply(
     applied.revived = {g: tree.merges[g] for g in claimed if g in tree.merges}
     for members, target in chosen.items():
         if target is None:
-            target = golden.found(session, spec=spec).id
+            founded = golden.found(session, spec=spec)
+            target = founded.id
             applied.founded.add(target)
+            applied.new_goldens[target] = founded
             chosen[members] = target
         for key in members:
             applied.targets[key] = target
@@ -1028,6 +1032,11 @@ def _refresh_touched(
         actor=actor,
         membership_changed=True,
         match_version=settings.version,
+        founded={
+            g: (record, [records[k] for k in gained[g]])
+            for g, record in applied.new_goldens.items()
+            if g in gained
+        },
     )
 
 
@@ -1048,7 +1057,7 @@ def _propose(
     now = utcnow()
     existing = {
         (c.left_golden_id, c.right_golden_id): c
-        for c in repository.open_candidates_touching(session, touched)
+        for c in repository.open_candidates_touching(session, touched, domain=spec.name)
         if c.reason != STEWARD_REQUEST
     }
     kept: set[int] = set()

@@ -43,7 +43,7 @@ class SourceRecord(Base):
     )
     golden_id: Mapped[str] = mapped_column(ForeignKey("golden_record.id"), index=True)
     # What the source sent, untouched: nothing a source sent is lost.
-    raw: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSONType, deferred=True)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONType)
     # Problems kept with the record instead of refusing it, e.g. an NPI failing its check digit.
     quality_issues: Mapped[list[Any]] = mapped_column(JSONType, default=list)
