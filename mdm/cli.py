@@ -128,7 +128,7 @@ def load(
     domain: Annotated[str, typer.Option(help="Domain of its records, e.g. employee")],
     chunk: Annotated[
         int | None,
-        typer.Option(help="Records matched and committed together (MDM_FILE_CHUNK_RECORDS)"),
+        typer.Option(min=1, help="Records matched and committed together (MDM_FILE_CHUNK_RECORDS)"),
     ] = None,
     actor: Annotated[str, typer.Option(help="Actor recorded in the audit log")] = "cli",
 ) -> None:
@@ -141,8 +141,10 @@ def load(
     import sys
     from pathlib import Path
 
+    from sqlalchemy.exc import OperationalError
+
     from mdm.db import create_engine_for_url, session_factory
-    from mdm.ingest.file_load import FileLoadFailed, load_file
+    from mdm.ingest.file_load import FileLoadFailed, load_file, pieces_of
 
     settings = _settings()
     sessions = session_factory(create_engine_for_url(settings.database_url))
@@ -158,7 +160,7 @@ def load(
                     sessions,
                     source=source,
                     domain=domain,
-                    lines=stream,
+                    pieces=pieces_of(stream),
                     actor=actor,
                     chunk_records=chunk or settings.file_chunk_records,
                     name=path,
@@ -166,6 +168,14 @@ def load(
             )
         except FileLoadFailed as exc:
             typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except OperationalError as exc:
+            # Before any chunk landed (the database is unreachable or not migrated).
+            typer.echo(
+                f"error: cannot use the database {_safe_url(settings.database_url)}: "
+                f"{str(exc.orig).strip().splitlines()[0]} (run `mdm db upgrade` for a new one)",
+                err=True,
+            )
             raise typer.Exit(1) from None
     counts = result.counts
     typer.echo(

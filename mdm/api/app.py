@@ -135,7 +135,8 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return _error(422, "invalid_request", "the request does not match the API's schema", fields)
 
 
-_FILES = re.compile(r"^/api/v1/sources/[^/]+/domains/[^/]+/files/?$")
+# Unanchored at the start: behind a proxy the path may begin with the app's root path.
+_FILES = re.compile(r"/api/v1/sources/[^/]+/domains/[^/]+/files/?$")
 
 
 class BodySizeLimit:

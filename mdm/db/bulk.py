@@ -38,10 +38,11 @@ _BUFFER = "mdm.db.append.buffer"
 
 
 class _Buffer:
-    __slots__ = ("rows", "draining")
+    __slots__ = ("rows", "models", "draining")
 
     def __init__(self) -> None:
         self.rows: dict[Table, list[dict[str, Any]]] = {}
+        self.models: dict[Table, type[DeclarativeBase]] = {}
         self.draining = False
 
 
@@ -52,7 +53,12 @@ def add(session: Session, model: type[DeclarativeBase], values: dict[str, Any]) 
     if buffer is None:
         session.add(model(**values))
         return
+    if not session.in_transaction():
+        # As adding an object would: the rows belong to a transaction, whose rollback (even
+        # before it wrote anything) then takes them along.
+        session.connection()
     table = cast(Table, model.__table__)
+    buffer.models[table] = model
     buffer.rows.setdefault(table, []).append(values)
 
 
@@ -62,14 +68,21 @@ def work(session: Session) -> Iterator[None]:
     if session.info.get(_BUFFER) is not None:
         yield
         return
-    session.info[_BUFFER] = _Buffer()
+    buffer = session.info[_BUFFER] = _Buffer()
     try:
         with _collector_paused():
             yield
             flush(session)
+    except BaseException:
+        # The transaction is the caller's to roll back or, having handled the error, to
+        # commit: what is still buffered becomes pending objects and shares its fate.
+        session.add_all(
+            buffer.models[table](**values)
+            for table, rows in buffer.rows.items()
+            for values in rows
+        )
+        raise
     finally:
-        # On an error the transaction is the caller's to roll back: what is still buffered
-        # belongs to it and goes with it.
         session.info.pop(_BUFFER, None)
 
 
@@ -123,14 +136,29 @@ def flush(session: Session) -> None:
 def _before_statement(state: ORMExecuteState) -> None:
     session = state.session
     buffer: _Buffer | None = session.info.get(_BUFFER)
-    # Inside no_autoflush pending objects stay unwritten, and so do rows that may name them.
-    if buffer is not None and buffer.rows and not buffer.draining and session.autoflush:
-        flush(session)
+    if buffer is None or not buffer.rows or buffer.draining:
+        return
+    # Where a statement would not flush pending objects (no_autoflush, a statement's own
+    # autoflush=False, as lazy loads run), rows that may name them stay unwritten too.
+    if not session.autoflush or not state.execution_options.get("autoflush", True):
+        return
+    if state.is_select and not state.load_options._autoflush:
+        return
+    flush(session)
 
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     flush(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # No savepoint is opened inside the scope, so a rollback there is the transaction's: the
+    # rows buffered since go with it, as pending objects would.
+    buffer: _Buffer | None = session.info.get(_BUFFER)
+    if buffer is not None:
+        buffer.rows.clear()
 
 
 @event.listens_for(Session, "after_transaction_create")

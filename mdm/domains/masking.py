@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,10 +30,39 @@ def mask_attributes(spec: DomainSpec, attributes: Mapping[str, Any]) -> dict[str
 
 def mask_row(spec: DomainSpec, row: Any) -> Any:
     """A copy of a record shaped as a source sends it (``{"attributes": {...}, ...}``) with its
-    sensitive attributes masked; anything else (a refused row may be any JSON) as it is."""
+    sensitive attributes masked. A refused row may be any JSON, or the text of a file's line
+    that is not JSON at all: lists are masked element by element, and in text every sensitive
+    attribute written as ``"ssn": "..."`` (or a bare value) is masked where it stands.
+
+    >>> from mdm.domains import DOMAINS
+    >>> mask_row(DOMAINS["employee"], '{"source_key": "A2", "attributes": {"ssn": "123-45-6789",}')
+    '{"source_key": "A2", "attributes": {"ssn": "***-**-6789",}'
+    """
     if isinstance(row, Mapping) and isinstance(row.get("attributes"), Mapping):
         return {**row, "attributes": mask_attributes(spec, row["attributes"])}
+    if isinstance(row, list):
+        return [mask_row(spec, item) for item in row]
+    if isinstance(row, str):
+        return _mask_text(spec, row)
     return row
+
+
+def _mask_text(spec: DomainSpec, text: str) -> str:
+    for attr in spec.attributes:
+        if not attr.sensitive:
+            continue
+        pattern = re.compile(
+            # The value: a JSON string (perhaps never closed), or a bare token up to , } ] or space.
+            rf'("{re.escape(attr.name)}"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}}\]\s]+)'
+        )
+
+        def masked(found: re.Match[str], scheme: str | None = attr.scheme) -> str:
+            value = found.group(2)
+            bare = value[1:-1] if value.endswith('"') and len(value) > 1 else value.lstrip('"')
+            return found.group(1) + json.dumps(mask_value(scheme, bare))
+
+        text = pattern.sub(masked, text)
+    return text
 
 
 def restore_masked(

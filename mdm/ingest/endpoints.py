@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Body, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from mdm.api.deps import ActorDep, SessionDep, SettingsDep
 from mdm.ingest import service
-from mdm.ingest.file_load import FileLoad, FileLoadFailed, read_line
+from mdm.ingest.file_load import FileLoad, FileLoadFailed, LineSplitter
 from mdm.ingest.schemas import (
     RECORD_EXAMPLE,
     BatchCounts,
@@ -152,17 +152,6 @@ def get_record(source: str, domain: str, source_key: str, session: SessionDep) -
     )
 
 
-async def _lines(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    pending = b""
-    async for piece in stream:
-        pending += piece
-        *complete, pending = pending.split(b"\n")
-        for line in complete:
-            yield line
-    if pending:
-        yield pending
-
-
 @files_router.post(
     "",
     response_model=FileLoadResponse,
@@ -173,7 +162,11 @@ async def _lines(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
             "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
         }
     },
-    responses={500: {"description": "A chunk failed; the chunks before it stay loaded"}},
+    responses={
+        411: {"description": "No Content-Length: the size must be known before any chunk lands"},
+        415: {"description": "A JSON document, not NDJSON"},
+        500: {"description": "A chunk failed; the chunks before it stay loaded"},
+    },
 )
 async def load_file(
     source: str, domain: str, request: Request, actor: ActorDep, settings: SettingsDep
@@ -183,6 +176,17 @@ async def load_file(
     against the hub and against itself, and committed before the next is read. Refused lines
     (index = line number) are kept in the rejects queue. Send ``X-MDM-File-Name`` to name the
     file in the audit log."""
+    if "content-length" not in request.headers:
+        # Checked against MDM_MAX_FILE_BYTES before anything is read: a body found too large
+        # halfway would have committed its first chunks already.
+        return _refusal(411, "length_required", "send the file with a Content-Length header")
+    if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+        return _refusal(
+            415,
+            "unsupported_media_type",
+            "a file is NDJSON (application/x-ndjson): one record per line; send a JSON batch "
+            f"to /api/v1/sources/{source}/domains/{domain}/records",
+        )
     load = FileLoad(
         request.app.state.session_factory,
         source=source,
@@ -192,18 +196,24 @@ async def load_file(
         name=request.headers.get("x-mdm-file-name", ""),
     )
     await run_in_threadpool(load.check)
+    splitter = LineSplitter()
     number = 0
     try:
-        async for line in _lines(request.stream()):
+        async for piece in request.stream():
+            for line in splitter.feed(piece):
+                number += 1
+                if load.add(number, line):
+                    await run_in_threadpool(load.load_chunk)
+        for line in splitter.close():
             number += 1
-            if load.add(number, read_line(number, line)):
-                await run_in_threadpool(load.load_chunk)
+            load.add(number, line)
         result = await run_in_threadpool(load.finish)
+    except ClientDisconnect:
+        await run_in_threadpool(load.abandon, "the client went away")
+        # Nobody is left to read it; said all the same rather than raised as a server error.
+        return _refusal(400, "incomplete_upload", "the file stopped arriving before its end")
     except FileLoadFailed as exc:
-        return JSONResponse(
-            status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
-            content={"error": {"code": "file_load_failed", "message": str(exc), "fields": []}},
-        )
+        return _refusal(500, "file_load_failed", str(exc))
     return FileLoadResponse(
         load_id=result.load_id,
         source=source,
@@ -212,4 +222,11 @@ async def load_file(
         batch_ids=result.batch_ids,
         refused=[_row(r) for r in result.refused],
         seconds=round(result.seconds, 3),
+    )
+
+
+def _refusal(status_code: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=status_code,
+        content={"error": {"code": code, "message": message, "fields": []}},
     )

@@ -18,22 +18,29 @@ chunk per transaction), so it is a runner like an endpoint, not a service.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
 from mdm.audit import service as audit
 from mdm.domains import get_domain
+from mdm.errors import MDMError
 from mdm.ingest import service
 from mdm.ingest.service import RowResult, UnreadableRow
 from mdm.source_systems import service as source_systems
 
 # Refused rows listed in a load's result; all of them are in the rejects queue.
 MAX_LISTED = 1000
+# A record is a few kilobytes; a line longer than this is refused, and only this much of it is
+# kept (reading it whole would hold up to the whole file in memory for one line).
+MAX_LINE_BYTES = 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -55,42 +62,105 @@ class FileLoadResult:
 
 
 class FileLoadFailed(RuntimeError):
-    """A chunk could not be loaded; the chunks before it have landed."""
+    """A chunk could not be stored; the chunks before it have landed.
+
+    The message names the first line not loaded and the load, not the database's own error
+    (which quotes the chunk's values, sensitive ones included); that is logged.
+    """
 
     def __init__(self, result: FileLoadResult, first_line: int, cause: BaseException) -> None:
         super().__init__(
-            f"loading stopped at line {first_line}: {cause}; {result.received} records before "
-            f"it landed in {len(result.batch_ids)} committed chunk(s) and stay loaded"
+            f"loading stopped at line {first_line}: the chunk starting there could not be "
+            f"stored ({type(cause).__name__}; the server log of load {result.load_id} has the "
+            f"detail); {result.received} records before it landed in {len(result.batch_ids)} "
+            "committed chunk(s) and stay loaded"
         )
         self.result = result
         self.first_line = first_line
 
 
-def read_line(number: int, line: bytes | str) -> Any:
-    """The record on one line: parsed JSON, an :class:`UnreadableRow` for a line that is not
-    JSON (or not UTF-8), or :data:`BLANK`."""
-    if isinstance(line, bytes):
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            text = line.decode("utf-8", errors="replace").rstrip("\r\n")
-            return UnreadableRow(text, f"not valid UTF-8 ({exc.reason})")
-    else:
-        text = line
-    if not text.strip():
-        return BLANK
+@dataclass(frozen=True, slots=True)
+class LongLine:
+    """A line longer than :data:`MAX_LINE_BYTES`: its beginning and its length."""
+
+    head: bytes
+    length: int
+
+
+class LineSplitter:
+    """Lines out of a byte stream that arrives in pieces of any size, each piece looked at once
+    (a line split over many pieces costs no more than one), no line held beyond
+    :data:`MAX_LINE_BYTES`."""
+
+    def __init__(self, max_line: int | None = None) -> None:
+        self._max = MAX_LINE_BYTES if max_line is None else max_line
+        self._pending = bytearray()
+        self._length = 0
+
+    def feed(self, piece: bytes) -> list[bytes | LongLine]:
+        lines: list[bytes | LongLine] = []
+        start = 0
+        while (end := piece.find(b"\n", start)) >= 0:
+            self._take(piece[start:end])
+            lines.append(self._line())
+            start = end + 1
+        self._take(piece[start:])
+        return lines
+
+    def close(self) -> list[bytes | LongLine]:
+        return [self._line()] if self._length else []
+
+    def _take(self, part: bytes) -> None:
+        room = self._max - len(self._pending)
+        if room > 0:
+            self._pending += part[:room]
+        self._length += len(part)
+
+    def _line(self) -> bytes | LongLine:
+        line: bytes | LongLine = bytes(self._pending)
+        if self._length > self._max:
+            line = LongLine(bytes(self._pending), self._length)
+        self._pending.clear()
+        self._length = 0
+        return line
+
+
+def is_blank(line: bytes | LongLine) -> bool:
+    return isinstance(line, bytes) and not line.strip()
+
+
+def read_line(number: int, line: bytes | LongLine) -> Any:
+    """The record on one line: parsed JSON, or an :class:`UnreadableRow` for a line that is not
+    JSON, not UTF-8, or too long."""
+    if isinstance(line, LongLine):
+        text = line.head.decode("utf-8", errors="replace")
+        return UnreadableRow(
+            text,
+            f"the line is {line.length} bytes, longer than the {MAX_LINE_BYTES} a record may "
+            f"take; its first {len(line.head)} bytes are kept",
+        )
+    if number == 1 and line.startswith(_BOM):
+        line = line[len(_BOM) :]  # a byte-order mark some editors write first
+    line = line.rstrip(b"\r")
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return UnreadableRow(
+            line.decode("utf-8", errors="replace"), f"not valid UTF-8 ({exc.reason})"
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        return UnreadableRow(text.rstrip("\r\n"), f"{exc.msg} at column {exc.colno}")
-
-
-BLANK = object()
+        return UnreadableRow(text, f"{exc.msg} at column {exc.colno}")
 
 
 class FileLoad:
-    """One file being loaded: :meth:`check`, then :meth:`add` each line (chunks load as they
-    fill), then :meth:`finish`."""
+    """One file being loaded: :meth:`check`, then :meth:`add` each line, :meth:`load_chunk`
+    when it says the chunk is full, then :meth:`finish` (or :meth:`abandon`).
+
+    Lines are parsed in :meth:`load_chunk`, so an endpoint reading the body on its event loop
+    only splits lines there and leaves the parsing to the thread that loads the chunk.
+    """
 
     def __init__(
         self,
@@ -108,7 +178,7 @@ class FileLoad:
         self._actor = actor
         self._chunk_records = chunk_records
         self._name = name
-        self._chunk: list[tuple[int, Any]] = []
+        self._chunk: list[tuple[int, bytes | LongLine]] = []
         self._started = time.perf_counter()
         self.result = FileLoadResult(uuid.uuid4().hex, source, domain)
 
@@ -120,30 +190,36 @@ class FileLoad:
             system = source_systems.get(session, code=self.result.source)
             source_systems.require_sends(system, self.result.domain)
 
-    def add(self, number: int, record: Any) -> bool:
-        """Take one line's record; True when the chunk is full and should be loaded."""
-        if record is not BLANK:
-            self._chunk.append((number, record))
+    def add(self, number: int, line: bytes | LongLine) -> bool:
+        """Take line ``number`` (blank lines are skipped); True when the chunk is full."""
+        if not is_blank(line):
+            self._chunk.append((number, line))
         return len(self._chunk) >= self._chunk_records
 
     def load_chunk(self) -> None:
         if not self._chunk:
             return
         chunk, self._chunk = self._chunk, []
+        first = chunk[0][0]
         try:
             with self._sessions() as session:
                 loaded = service.ingest_batch(
                     session,
                     source_code=self.result.source,
                     domain=self.result.domain,
-                    rows=[record for _, record in chunk],
+                    rows=[read_line(number, line) for number, line in chunk],
                     actor=self._actor,
                     max_rows=len(chunk),
                     row_indices=[number for number, _ in chunk],
                 )
                 session.commit()
+        except MDMError:
+            raise  # the hub's own refusal (the system may no longer send the domain), as is
         except Exception as exc:
-            raise FileLoadFailed(self.result, chunk[0][0], exc) from exc
+            _log.exception(
+                "file load %s: the chunk from line %d failed", self.result.load_id, first
+            )
+            raise FileLoadFailed(self.result, first, exc) from exc
         self.result.lines += len(chunk)
         self.result.batch_ids.append(loaded.batch_id)
         for row in loaded.results:
@@ -153,6 +229,21 @@ class FileLoad:
 
     def finish(self) -> FileLoadResult:
         self.load_chunk()
+        self._audit(complete=True)
+        return self.result
+
+    def abandon(self, reason: str) -> FileLoadResult:
+        """The file stopped arriving (the client went away): the chunks loaded stay, the lines
+        read since are not loaded (the last may be cut short), and the audit log says so."""
+        pending, self._chunk = self._chunk, []
+        self._audit(
+            complete=False,
+            stopped=reason,
+            not_loaded_from_line=pending[0][0] if pending else None,
+        )
+        return self.result
+
+    def _audit(self, *, complete: bool, **extra: Any) -> None:
         self.result.seconds = time.perf_counter() - self._started
         with self._sessions() as session:
             audit.record(
@@ -165,13 +256,14 @@ class FileLoad:
                     "source": self.result.source,
                     "domain": self.result.domain,
                     "name": self._name[:200],
+                    "complete": complete,
                     "records": self.result.lines,
                     **self.result.counts,
                     "batch_ids": self.result.batch_ids,
+                    **extra,
                 },
             )
             session.commit()
-        return self.result
 
 
 def load_file(
@@ -179,12 +271,12 @@ def load_file(
     *,
     source: str,
     domain: str,
-    lines: Iterable[bytes | str],
+    pieces: Iterable[bytes],
     actor: str,
     chunk_records: int,
     name: str = "",
 ) -> FileLoadResult:
-    """Load every line of ``lines`` (see the module docstring)."""
+    """Load a file arriving as ``pieces`` of bytes (see the module docstring)."""
     load = FileLoad(
         sessions,
         source=source,
@@ -194,7 +286,20 @@ def load_file(
         name=name,
     )
     load.check()
-    for number, line in enumerate(lines, start=1):
-        if load.add(number, read_line(number, line)):
-            load.load_chunk()
+    splitter = LineSplitter()
+    number = 0
+    for piece in pieces:
+        for line in splitter.feed(piece):
+            number += 1
+            if load.add(number, line):
+                load.load_chunk()
+    for line in splitter.close():
+        number += 1
+        load.add(number, line)
     return load.finish()
+
+
+def pieces_of(stream: BinaryIO, size: int = 1024 * 1024) -> Iterator[bytes]:
+    """A binary file read in pieces of ``size`` bytes."""
+    while piece := stream.read(size):
+        yield piece

@@ -361,7 +361,10 @@ def _parse_row(
         return None, [
             FieldError("", f"each record must be an object, got {type(row).__name__}", "type")
         ]
-    errors: list[FieldError] = []
+    errors: list[FieldError] = [
+        FieldError(path, "contains a NUL character (U+0000), which cannot be stored", "nul")
+        for path in _nul_paths(row, "")
+    ]
     for name in sorted(set(row) - _ROW_FIELDS):
         errors.append(
             FieldError(
@@ -409,6 +412,33 @@ def _parse_row(
         "status": status.value,
     }
     return _ParsedRow(key.strip(), attributes, references, status, raw), errors
+
+
+def _nul_paths(value: Any, path: str) -> list[str]:
+    """Where NUL characters are: PostgreSQL stores no U+0000 in text or JSONB."""
+    if isinstance(value, str):
+        return [path or "record"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            found += [child] if "\x00" in str(key) else _nul_paths(item, child)
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}[{i}]")]
+    return []
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every NUL character written out as the six characters ``\\u0000``: a
+    refused row is kept as sent, as far as the database can hold it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\u0000")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
 
 
 def _parse_references(
@@ -492,9 +522,9 @@ def _reject(
         session,
         source_code=system.code,
         domain=spec.name,
-        source_key=source_key,
-        payload=row.text if isinstance(row, UnreadableRow) else row,
-        errors=errors,
+        source_key=_storable(source_key),
+        payload=_storable(row.text if isinstance(row, UnreadableRow) else row),
+        errors=[FieldError(_storable(e.field), _storable(e.reason), e.code) for e in errors],
         actor=actor,
         batch_id=batch_id,
         row_index=index,

@@ -98,3 +98,32 @@ def test_the_collector_is_paused_inside_and_resumes_after(session: Session) -> N
     with pytest.raises(ValueError, match="boom"):
         _fail_inside(session, "bulk-7")
     assert gc.isenabled()
+
+
+def test_a_rollback_inside_takes_the_buffered_rows_with_it(session: Session) -> None:
+    with bulk.work(session):
+        _note(session, "bulk-8")
+        session.rollback()
+        _note(session, "bulk-8b")
+    assert _entries(session, "bulk-8") == 0
+    assert _entries(session, "bulk-8b") == 1
+
+
+def test_after_an_error_the_rows_share_the_transactions_fate(session: Session) -> None:
+    with pytest.raises(ValueError, match="boom"):
+        _fail_inside(session, "bulk-9")
+    # The caller handled the error and goes on: the row is pending, as an ORM object would be.
+    assert _entries(session, "bulk-9") == 1
+
+
+def test_a_statement_that_does_not_autoflush_leaves_the_rows_buffered(session: Session) -> None:
+    with bulk.work(session):
+        _note(session, "bulk-10")
+        quiet = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.entity_id == "bulk-10")
+            .execution_options(autoflush=False)
+        )
+        assert quiet == 0
+        assert _entries(session, "bulk-10") == 1
