@@ -78,6 +78,7 @@ import time
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
@@ -271,21 +272,31 @@ def _clusters_of(groups: Iterable[Sequence[str]], keys: Iterable[str]) -> dict[s
 # --- the hub over REST -----------------------------------------------------------------------
 
 
-def hub_rest(url: str, febrl: FebrlSet) -> SystemResult:
-    """Send every row over REST into the fresh database ``url``; read the golden records back."""
+HEADERS = {"X-MDM-Actor": "febrl-benchmark"}
+
+
+@contextmanager
+def _hub(url: str, febrl: FebrlSet) -> Iterator[Any]:
+    """The hub's API on ``url`` (an in-process client: no sockets, this measures the hub, not
+    the loopback network), with the set's HR systems registered."""
     from mdm.api.app import create_app
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from fastapi.testclient import TestClient
 
-    headers = {"X-MDM-Actor": "febrl-benchmark"}
-    refused: list[str] = []
-    started = time.perf_counter()
     with TestClient(create_app(Settings(database_url=url))) as client:
         for system in febrl.systems:
             body = {"code": system, "name": f"HR system {system}", "sends": [DOMAIN]}
-            _ok(client.post("/api/v1/source-systems", json=body, headers=headers))
+            _ok(client.post("/api/v1/source-systems", json=body, headers=HEADERS))
+        yield client
+
+
+def hub_rest(url: str, febrl: FebrlSet) -> SystemResult:
+    """Send every row over REST into the fresh database ``url``; read the golden records back."""
+    refused: list[str] = []
+    started = time.perf_counter()
+    with _hub(url, febrl) as client:
         for system in febrl.systems:
             rows = [r for r in febrl.rows if r.system == system]
             for start in range(0, len(rows), BATCH_SIZE):
@@ -300,7 +311,7 @@ def hub_rest(url: str, febrl: FebrlSet) -> SystemResult:
                     client.post(
                         f"/api/v1/sources/{system}/domains/{DOMAIN}/records",
                         json=payload,
-                        headers=headers,
+                        headers=HEADERS,
                     )
                 )
                 for result in response["results"]:
@@ -319,35 +330,24 @@ def hub_rest(url: str, febrl: FebrlSet) -> SystemResult:
 def hub_file(url: str, febrl: FebrlSet) -> SystemResult:
     """Each HR system's rows as one NDJSON file, loaded through the hub's file endpoint (the
     onboarding path: chunks of ``MDM_FILE_CHUNK_RECORDS`` matched and committed in turn)."""
-    from mdm.api.app import create_app
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-        from fastapi.testclient import TestClient
-
     # The files as the source systems hand them over, made before the clock starts.
     files = {
         system: "".join(
-            json.dumps({"source_key": r.rec_id, "attributes": employee_attributes(r.values)})
-            + "\n"
+            json.dumps({"source_key": r.rec_id, "attributes": employee_attributes(r.values)}) + "\n"
             for r in febrl.rows
             if r.system == system
         ).encode()
         for system in febrl.systems
     }
-    headers = {"X-MDM-Actor": "febrl-benchmark"}
     refused: list[str] = []
     started = time.perf_counter()
-    with TestClient(create_app(Settings(database_url=url))) as client:
-        for system in febrl.systems:
-            body = {"code": system, "name": f"HR system {system}", "sends": [DOMAIN]}
-            _ok(client.post("/api/v1/source-systems", json=body, headers=headers))
+    with _hub(url, febrl) as client:
         for system, content in files.items():
             loaded = _ok(
                 client.post(
                     f"/api/v1/sources/{system}/domains/{DOMAIN}/files",
                     content=content,
-                    headers={**headers, "Content-Type": "application/x-ndjson"},
+                    headers={**HEADERS, "Content-Type": "application/x-ndjson"},
                 )
             )
             refused += [f"{system} line {r['index']}: {r['errors']}" for r in loaded["refused"]]
