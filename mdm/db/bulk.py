@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -77,9 +78,7 @@ def work(session: Session) -> Iterator[None]:
         # The transaction is the caller's to roll back or, having handled the error, to
         # commit: what is still buffered becomes pending objects and shares its fate.
         session.add_all(
-            buffer.models[table](**values)
-            for table, rows in buffer.rows.items()
-            for values in rows
+            buffer.models[table](**values) for table, rows in buffer.rows.items() for values in rows
         )
         raise
     finally:
@@ -87,27 +86,39 @@ def work(session: Session) -> Iterator[None]:
 
 
 # Bulk work may run in several threads (API requests) at once: the collector resumes when the
-# last of them ends, and only if it was running when the first began.
+# last of them ends, and only if it was running when the first began. Under steady load the
+# scopes may overlap for good; then the scope that ends after the collector has been paused
+# for COLLECT_EVERY seconds collects once itself, so cycles never pile up.
+COLLECT_EVERY = 60.0
 _PAUSES = 0
 _RESUME = False
+_PAUSED_SINCE = 0.0
 _PAUSES_LOCK = threading.Lock()
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    global _PAUSES, _RESUME
+    global _PAUSES, _RESUME, _PAUSED_SINCE
     with _PAUSES_LOCK:
         if _PAUSES == 0:
             _RESUME = gc.isenabled()
+            _PAUSED_SINCE = time.monotonic()
             gc.disable()
         _PAUSES += 1
     try:
         yield
     finally:
+        collect = False
         with _PAUSES_LOCK:
             _PAUSES -= 1
-            if _PAUSES == 0 and _RESUME:
-                gc.enable()
+            if _PAUSES == 0:
+                if _RESUME:
+                    gc.enable()
+            elif _RESUME and time.monotonic() - _PAUSED_SINCE >= COLLECT_EVERY:
+                _PAUSED_SINCE = time.monotonic()
+                collect = True
+        if collect:
+            gc.collect()
 
 
 def flush(session: Session) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mdm.audit import service as audit
@@ -127,3 +127,26 @@ def test_a_statement_that_does_not_autoflush_leaves_the_rows_buffered(session: S
         )
         assert quiet == 0
         assert _entries(session, "bulk-10") == 1
+
+
+def test_overlapping_work_still_collects_now_and_then(
+    session: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collections: list[str] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop":
+            collections.append(phase)
+
+    monkeypatch.setattr(bulk, "COLLECT_EVERY", 0.0)
+    gc.callbacks.append(seen)
+    try:
+        with Session(engine) as other, bulk.work(other):
+            # Another request's batch keeps the collector paused all along.
+            with bulk.work(session):
+                pass
+            assert collections  # this one ended past COLLECT_EVERY: it collected
+            assert not gc.isenabled()
+    finally:
+        gc.callbacks.remove(seen)
+    assert gc.isenabled()
