@@ -16,7 +16,7 @@ either side holds several values, the best outcome over all value pairs counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
@@ -27,9 +27,12 @@ from matching.settings import Comparison, Level
 MISSING = -1
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The level two records reached on one comparison; ``level`` is -1 when a value is missing."""
+class Outcome(NamedTuple):
+    """The level two records reached on one comparison; ``level`` is -1 when a value is missing.
+
+    A named tuple rather than a dataclass: scoring makes fifteen per pair, and a tuple is made
+    several times faster than a frozen dataclass.
+    """
 
     level: int
     level_label: str
