@@ -6,6 +6,7 @@ not a USPS-certified address: that needs CASS software and a reference database.
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 
 from matching.standardise.identifiers import IdentifierCheck
@@ -350,6 +351,7 @@ def _clean_punctuation(text: str) -> str:
     return _LOOSE_JOINER.sub(" ", text)
 
 
+@lru_cache(maxsize=1 << 16)  # names and streets repeat across a file
 def standardise_street(line: str | None) -> str:
     """Standardise a street line: uppercase, no punctuation, USPS abbreviations.
 

@@ -13,6 +13,7 @@ Known limitations, accepted because no rule can resolve them from the string alo
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -254,6 +255,7 @@ def _case_word(word: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)  # names and streets repeat across a file
 def title_case_name(raw: str | None) -> str:
     """Title-case a name the way people write them.
 
