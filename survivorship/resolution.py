@@ -191,9 +191,14 @@ def _preferred(candidates: Sequence[Candidate]) -> Candidate:
     Record IDs are never compared: they follow arrival order. The record's whole content is
     the last resort, for two records claiming the same source key.
     """
+    if len(candidates) == 1:
+        return candidates[0]  # the usual case: no key to build (it writes the record as JSON)
     newest = max(c.contribution.observed_at for c in candidates)
+    latest = [c for c in candidates if c.contribution.observed_at == newest]
+    if len(latest) == 1:
+        return latest[0]
     return min(
-        (c for c in candidates if c.contribution.observed_at == newest),
+        latest,
         key=lambda c: (
             c.contribution.source_system,
             c.contribution.source_key,
