@@ -9,11 +9,20 @@ transactions with the same semantics.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+# What orjson writes differently from the standard library goes to the standard library:
+# datetimes and dataclasses (refused, as before, rather than written in orjson's own way).
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+# orjson reads an integer beyond 64 bits as a float; such a number has at least 19 digits.
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
 
 
 def dumps(value: Any) -> str:
@@ -21,16 +30,19 @@ def dumps(value: Any) -> str:
     standard library's encoder was a tenth of a file load (docs/benchmarks.md). What orjson does
     not take (an integer beyond 64 bits) is written by the standard library, as before."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
     except TypeError:
         return json.dumps(value)
 
 
 def loads(text: str | bytes) -> Any:
+    data = text.encode() if isinstance(text, str) else bytes(text)
+    if _LONG_NUMBER.search(data):
+        return json.loads(data)  # an account number of 24 digits stays an exact integer
     try:
-        return orjson.loads(text)
+        return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(text)  # NaN or Infinity, as the standard library wrote them
+        return json.loads(data)  # NaN or Infinity, as the standard library wrote them
 
 
 def create_engine_for_url(url: str, *, echo: bool = False) -> Engine:

@@ -123,11 +123,11 @@ def _crosswalk(
         _key(session, m.source_system_id, m.source_key, "source_record", status=str(m.status))
         for m in members
     ]
-    if not is_new:
-        # A golden record created in this transaction cannot have registered keys yet.
-        if downstream is None:
-            downstream = repository.downstream_keys(session, golden.id)
-        keys += [_key(session, system_id, key, "downstream") for system_id, key in downstream]
+    if downstream is None and not is_new:
+        # Read here unless the caller read them in bulk (one new in this transaction may hold
+        # keys too, moved to it from a golden record retired into it).
+        downstream = repository.downstream_keys(session, golden.id)
+    keys += [_key(session, system_id, key, "downstream") for system_id, key in downstream or ()]
     return sorted(keys, key=lambda k: (k["system"], k["kind"], k["key"]))
 
 

@@ -165,15 +165,17 @@ def refresh_many(
     """:func:`refresh` for many golden records, loading them and their members in bulk.
 
     ``founded``: golden records this transaction founded, with all their members. Nobody else
-    can see them yet, so they are neither locked nor read back, and they have no pins or
-    downstream keys (a batch founds thousands of them).
+    can see them yet, so they are neither locked nor read back (a batch founds thousands of
+    them). Their pins and downstream keys are read all the same: a golden record retired into
+    one in this transaction hands it both.
     """
     founded = founded or {}
-    ids = [r.golden_id for r in refreshes if r.golden_id not in founded]
+    every = [r.golden_id for r in refreshes]
+    ids = [g for g in every if g not in founded]
     goldens = repository.get_many(session, ids, for_update=True)
     members = repository.members_of(session, ids)
-    pins = repository.pins_of(session, ids)
-    downstream = events.downstream_keys_of(session, [g for g in ids if goldens[g].version > 0])
+    pins = repository.pins_of(session, every)
+    downstream = events.downstream_keys_of(session, every)
     for golden_id, (record, its_members) in founded.items():
         goldens[golden_id] = record
         members[golden_id] = sorted(its_members, key=lambda m: m.id)

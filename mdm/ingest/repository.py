@@ -3,14 +3,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from mdm.models import RecordIdentifier, SourceRecord, SourceRecordReference
 
 
 def by_key(session: Session, *, system_id: int, domain: str, key: str) -> SourceRecord | None:
+    # One record, often read for what it was sent as (a view, a steward's correction): its raw
+    # payload comes with it, from the same snapshot, not in a second SELECT.
     return session.scalar(
-        select(SourceRecord).where(
+        select(SourceRecord)
+        .options(undefer(SourceRecord.raw))
+        .where(
             SourceRecord.source_system_id == system_id,
             SourceRecord.domain == domain,
             SourceRecord.source_key == key,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -361,10 +362,7 @@ def _parse_row(
         return None, [
             FieldError("", f"each record must be an object, got {type(row).__name__}", "type")
         ]
-    errors: list[FieldError] = [
-        FieldError(path, "contains a NUL character (U+0000), which cannot be stored", "nul")
-        for path in _nul_paths(row, "")
-    ]
+    errors = _unstorable(row, "")
     for name in sorted(set(row) - _ROW_FIELDS):
         errors.append(
             FieldError(
@@ -414,26 +412,39 @@ def _parse_row(
     return _ParsedRow(key.strip(), attributes, references, status, raw), errors
 
 
-def _nul_paths(value: Any, path: str) -> list[str]:
-    """Where NUL characters are: PostgreSQL stores no U+0000 in text or JSONB."""
+def _unstorable(value: Any, path: str) -> list[FieldError]:
+    """Values no database column can hold as sent: a NUL character (PostgreSQL stores no U+0000
+    in text or JSONB) and NaN or Infinity (which the JSON parser accepts, but JSON has not)."""
     if isinstance(value, str):
-        return [path or "record"] if "\x00" in value else []
+        if "\x00" in value:
+            return [FieldError(path or "record", _NUL, "nul")]
+        return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return [FieldError(path or "record", f"is {value!r}, not a finite number", "not_finite")]
     if isinstance(value, dict):
         found = []
         for key, item in value.items():
             child = f"{path}.{key}" if path else str(key)
-            found += [child] if "\x00" in str(key) else _nul_paths(item, child)
+            if "\x00" in str(key):
+                found.append(FieldError(child, _NUL, "nul"))
+            else:
+                found += _unstorable(item, child)
         return found
     if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}[{i}]")]
+        return [e for i, item in enumerate(value) for e in _unstorable(item, f"{path}[{i}]")]
     return []
 
 
+_NUL = "contains a NUL character (U+0000), which cannot be stored"
+
+
 def _storable(value: Any) -> Any:
-    """``value`` with every NUL character written out as the six characters ``\\u0000``: a
-    refused row is kept as sent, as far as the database can hold it."""
+    """``value`` with every NUL character written out as the six characters ``\\u0000`` and NaN
+    or Infinity as their names: a refused row is kept as sent, as far as a database holds it."""
     if isinstance(value, str):
         return value.replace("\x00", "\\u0000")
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, dict):
         return {_storable(k): _storable(v) for k, v in value.items()}
     if isinstance(value, list):

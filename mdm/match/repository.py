@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -97,8 +98,10 @@ def block_members(
     members: dict[str, list[int]] = {}
     ordered = sorted(hashes)
     # A file's chunk asks for tens of thousands of blocks: 5,000 per query stays well inside
-    # both databases' limits on bound parameters (32,766 on SQLite, 65,535 on PostgreSQL).
-    for chunk in (ordered[i : i + 5000] for i in range(0, len(ordered), 5000)):
+    # both databases' limits on bound parameters (65,535 on PostgreSQL, 32,766 on SQLite since
+    # 3.32; an older SQLite allows 999).
+    size = 500 if sqlite3.sqlite_version_info < (3, 32) else 5000
+    for chunk in (ordered[i : i + size] for i in range(0, len(ordered), size)):
         # One query: a block's size is counted here rather than by a second GROUP BY.
         for key_hash, record_id in session.execute(
             select(BlockingKey.key_hash, BlockingKey.source_record_id).where(
