@@ -12,7 +12,8 @@ Two costs grow with such work and not with what it decides:
   every tracked object, caches and identity map included (a third of the time of a 5,000-record
   batch, measured in ``docs/benchmarks.md``). Inside :func:`work` it is paused; reference
   counting still frees everything that is not in a cycle, and the collector resumes its usual
-  cadence when the last bulk work in the process ends.
+  cadence when the last bulk work in the process ends (while scopes keep overlapping, one of
+  them collects once a minute).
 
 They stay as visible as pending ORM objects would be: before any statement the session runs
 inside the scope they are flushed (after the session's own autoflush, so the rows they refer to
@@ -35,7 +36,7 @@ from typing import Any, cast
 from sqlalchemy import Table, event, insert
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction
 
-_BUFFER = "mdm.db.append.buffer"
+_BUFFER = "mdm.db.bulk.buffer"
 
 
 class _Buffer:
@@ -129,7 +130,8 @@ def flush(session: Session) -> None:
     buffer.draining = True
     try:
         session.flush()
-        # Tables in the order their first row was buffered: a row never names a later table.
+        # No buffered table names another (their rows name records and golden records, which
+        # the flush above wrote), so tables go in the order their first row was buffered.
         while buffer.rows:
             table = next(iter(buffer.rows))
             rows = buffer.rows.pop(table)
