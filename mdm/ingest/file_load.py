@@ -213,12 +213,15 @@ class FileLoad:
                     row_indices=[number for number, _ in chunk],
                 )
                 session.commit()
-        except MDMError:
-            raise  # the hub's own refusal (the system may no longer send the domain), as is
+        except MDMError as exc:
+            # The hub's own refusal (the system may no longer send the domain), as it is.
+            self._audit_stop(exc.message, first)
+            raise
         except Exception as exc:
             _log.exception(
                 "file load %s: the chunk from line %d failed", self.result.load_id, first
             )
+            self._audit_stop(f"the chunk could not be stored ({type(exc).__name__})", first)
             raise FileLoadFailed(self.result, first, exc) from exc
         self.result.lines += len(chunk)
         self.result.batch_ids.append(loaded.batch_id)
@@ -242,6 +245,14 @@ class FileLoad:
             not_loaded_from_line=pending[0][0] if pending else None,
         )
         return self.result
+
+    def _audit_stop(self, reason: str, first_line: int) -> None:
+        """The load stopped at ``first_line``: said in the audit log if the database lets us (it
+        may be what failed; then the server log has it)."""
+        try:
+            self._audit(complete=False, stopped=reason, not_loaded_from_line=first_line)
+        except Exception:
+            _log.exception("file load %s: its stop could not be audited", self.result.load_id)
 
     def _audit(self, *, complete: bool, **extra: Any) -> None:
         self.result.seconds = time.perf_counter() - self._started

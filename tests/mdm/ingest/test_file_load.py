@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from mdm.api.app import create_app
 from mdm.cli import app as cli
 from mdm.config import Settings, get_settings
 from mdm.db import create_engine_for_url, session_factory
+from mdm.errors import MDMError
 from mdm.ingest import file_load, service
 from mdm.models import AuditEntry, Reject, SourceRecord, SourceSystem
 from tests.helpers import make_system
@@ -245,11 +246,10 @@ def test_a_file_has_its_own_size_limit(hub: tuple[TestClient, Settings]) -> None
     assert batch.status_code == 413
 
 
-def test_a_failed_chunk_names_its_first_line_and_earlier_chunks_stay(
-    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sessions = session_factory(create_engine_for_url(fresh_database_url))
-    settings = Settings(database_url=fresh_database_url, delivery_mode="off")
+def _fail_second_chunk(
+    url: str, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> Callable[[], Any]:
+    settings = Settings(database_url=url, delivery_mode="off")
     with TestClient(create_app(settings)) as client:
         make_system(client, "hr_b", sends=["employee"])
     real = service.ingest_batch
@@ -258,21 +258,43 @@ def test_a_failed_chunk_names_its_first_line_and_earlier_chunks_stay(
     def failing_second_chunk(session: Session, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
-            raise RuntimeError("disk full")
+            raise error
         return real(session, **kwargs)
 
-    # Fault injection: the database failing under the second chunk.
+    # Fault injection: the second chunk fails.
     monkeypatch.setattr(service, "ingest_batch", failing_second_chunk)
+    sessions = session_factory(create_engine_for_url(url))
+    return lambda: file_load.load_file(
+        sessions,
+        source="hr_b",
+        domain="employee",
+        pieces=[ndjson(FILE_B).encode()],
+        actor="onboarding",
+        chunk_records=2,
+    )
+
+
+def _stops(url: str) -> list[dict[str, Any]]:
+    engine = create_engine_for_url(url)
+    try:
+        with Session(engine) as session:
+            return [
+                e.detail
+                for e in session.scalars(
+                    select(AuditEntry).where(AuditEntry.action == "ingest.file")
+                )
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_chunk_names_its_first_line_and_earlier_chunks_stay(
+    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load = _fail_second_chunk(fresh_database_url, monkeypatch, RuntimeError("disk full"))
 
     with pytest.raises(file_load.FileLoadFailed) as failed:
-        file_load.load_file(
-            sessions,
-            source="hr_b",
-            domain="employee",
-            pieces=[ndjson(FILE_B).encode()],
-            actor="onboarding",
-            chunk_records=2,
-        )
+        load()
 
     assert failed.value.first_line == 3
     assert "line 3" in str(failed.value)
@@ -280,6 +302,25 @@ def test_a_failed_chunk_names_its_first_line_and_earlier_chunks_stay(
     assert "disk full" not in str(failed.value)
     assert "RuntimeError" in str(failed.value)
     assert set(_goldens(fresh_database_url)) == {"hr_b:B1", "hr_b:B2"}
+    (stop,) = _stops(fresh_database_url)
+    assert stop["complete"] is False
+    assert stop["not_loaded_from_line"] == 3
+    assert stop["created"] == 2
+
+
+def test_a_refusal_by_the_hub_mid_file_stops_the_load_and_is_audited(
+    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refusal = MDMError("hr_b may no longer send employee records", 403, "domain_not_allowed")
+    load = _fail_second_chunk(fresh_database_url, monkeypatch, refusal)
+
+    with pytest.raises(MDMError) as stopped:
+        load()
+
+    assert stopped.value.status_code == 403
+    (stop,) = _stops(fresh_database_url)
+    assert stop["stopped"] == "hr_b may no longer send employee records"
+    assert stop["not_loaded_from_line"] == 3
 
 
 @pytest.fixture
