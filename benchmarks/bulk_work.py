@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import statistics
 import time
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.febrl import DOMAIN, employee_attributes, load_set
+from benchmarks.febrl import DOMAIN, load_set, ndjson_files
 from benchmarks.harness import database, save_report
 from mdm.audit import service as audit
 from mdm.db import bulk, create_engine_for_url, session_factory
@@ -73,18 +72,6 @@ def _collector_as_is() -> Iterator[None]:
         yield
     finally:
         bulk._collector_paused = paused
-
-
-def febrl4_files() -> dict[str, bytes]:
-    febrl = load_set(4)
-    return {
-        system: "".join(
-            json.dumps({"source_key": r.rec_id, "attributes": employee_attributes(r.values)}) + "\n"
-            for r in febrl.rows
-            if r.system == system
-        ).encode()
-        for system in febrl.systems
-    }
 
 
 def file_load(files: dict[str, bytes], *, paused: bool) -> dict[str, float]:
@@ -143,7 +130,7 @@ def main() -> None:
     for _ in range(args.rounds):
         orm.append(audit_rows(args.rows, buffered=False))
         buffered.append(audit_rows(args.rows, buffered=True))
-    files = febrl4_files()
+    files = ndjson_files(load_set(4))
     running: list[dict[str, float]] = []
     paused: list[dict[str, float]] = []
     for _ in range(args.rounds):

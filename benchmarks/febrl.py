@@ -327,11 +327,9 @@ def hub_rest(url: str, febrl: FebrlSet) -> SystemResult:
     return _read_back("hub REST", url, febrl, seconds)
 
 
-def hub_file(url: str, febrl: FebrlSet) -> SystemResult:
-    """Each HR system's rows as one NDJSON file, loaded through the hub's file endpoint (the
-    onboarding path: chunks of ``MDM_FILE_CHUNK_RECORDS`` matched and committed in turn)."""
-    # The files as the source systems hand them over, made before the clock starts.
-    files = {
+def ndjson_files(febrl: FebrlSet) -> dict[str, bytes]:
+    """Each HR system's rows as the NDJSON file it would hand over (system code -> content)."""
+    return {
         system: "".join(
             json.dumps({"source_key": r.rec_id, "attributes": employee_attributes(r.values)}) + "\n"
             for r in febrl.rows
@@ -339,6 +337,13 @@ def hub_file(url: str, febrl: FebrlSet) -> SystemResult:
         ).encode()
         for system in febrl.systems
     }
+
+
+def hub_file(url: str, febrl: FebrlSet) -> SystemResult:
+    """Each HR system's rows as one NDJSON file, loaded through the hub's file endpoint (the
+    onboarding path: chunks of ``MDM_FILE_CHUNK_RECORDS`` matched and committed in turn)."""
+    # The files as the source systems hand them over, made before the clock starts.
+    files = ndjson_files(febrl)
     refused: list[str] = []
     started = time.perf_counter()
     with _hub(url, febrl) as client:
