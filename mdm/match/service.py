@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -144,8 +145,7 @@ class MatchOutcome:
 @dataclass(slots=True)
 class _Applied:
     targets: dict[str, str]  # record key -> golden ID after matching
-    founded: set[str] = field(default_factory=set)
-    new_goldens: dict[str, GoldenRecord] = field(default_factory=dict)  # the founded ones
+    founded: dict[str, GoldenRecord] = field(default_factory=dict)  # new golden records
     moved: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # key -> (old, new)
     candidate_ids: list[int] = field(default_factory=list)
     # Record key -> the candidates that concern its cluster.
@@ -344,8 +344,7 @@ def match_many(
         clustering=clustering,
         applied=applied,
         records=by_key,
-        considered=len(stored),
-        truncated=truncated,
+        explainer=explainer,
         actor=actor,
         trigger=f"re-clustered after {trigger}",
         skip=set(batch),
@@ -464,8 +463,7 @@ def recluster(
         clustering=clustering,
         applied=applied,
         records=by_key,
-        considered=len(stored),
-        truncated=truncated,
+        explainer=_Explainer(clustering, applied, len(stored), truncated),
         actor=actor,
         trigger=f"re-clustered after {trigger}",
     )
@@ -533,8 +531,7 @@ def _rematch_domain(session: Session, *, domain: str, actor: str, trigger: str) 
         clustering=result.clustering,
         applied=applied,
         records=by_key,
-        considered=len(records),
-        truncated=False,
+        explainer=_Explainer(result.clustering, applied, len(records), truncated=False),
         actor=actor,
         trigger=trigger,
     )
@@ -814,8 +811,7 @@ def _apply(
         if target is None:
             founded = golden.found(session, spec=spec)
             target = founded.id
-            applied.founded.add(target)
-            applied.new_goldens[target] = founded
+            applied.founded[target] = founded
             chosen[members] = target
         for key in members:
             applied.targets[key] = target
@@ -1034,7 +1030,7 @@ def _refresh_touched(
         match_version=settings.version,
         founded={
             g: (record, [records[k] for k in gained[g]])
-            for g, record in applied.new_goldens.items()
+            for g, record in applied.founded.items()
             if g in gained
         },
     )
@@ -1140,8 +1136,9 @@ def _base_priority(settings: MatchSettings, gap: float, feeds: int, domain_weigh
 
 
 class _Explainer:
-    """Each record's explanation of one clustering; candidates and refusals indexed by record
-    once, since a batch asks for thousands of explanations of the same clustering."""
+    """Each record's explanation of one clustering. Candidates and refusals are indexed by
+    record on the first explanation asked for (a batch asks for thousands of the same
+    clustering; a re-clustering that moved nothing asks for none)."""
 
     def __init__(
         self, clustering: Clustering, applied: _Applied, hood: int, truncated: bool
@@ -1150,9 +1147,15 @@ class _Explainer:
         self.applied = applied
         self.hood = hood
         self.truncated = truncated
-        self.size = {key: len(members) for members in clustering.clusters for key in members}
-        self.candidates: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for c in clustering.candidates:
+
+    @cached_property
+    def _size(self) -> dict[str, int]:
+        return {key: len(members) for members in self.clustering.clusters for key in members}
+
+    @cached_property
+    def _candidates(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for c in self.clustering.candidates:
             shown = {
                 "reason": c.reason.value,
                 "weight": round(c.best.weight, 3),
@@ -1160,27 +1163,32 @@ class _Explainer:
                 "summary": c.best.describe(),
             }
             for key in dict.fromkeys((*c.left, *c.right)):
-                self.candidates[key].append(shown)
-        self.refused: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for b in clustering.blocked:
+                out[key].append(shown)
+        return out
+
+    @cached_property
+    def _refused(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for b in self.clustering.blocked:
             shown = {
                 "rule": b.rule,
                 "pair": [b.pair.left, b.pair.right],
                 "summary": b.pair.describe(),
             }
             for key in dict.fromkeys((b.pair.left, b.pair.right)):
-                self.refused[key].append(shown)
+                out[key].append(shown)
+        return out
 
     def of(self, key: str) -> dict[str, Any]:
         merged_by = self.clustering.merged_by.get(key)
         return {
             "merged_by": merged_by.as_dict() if merged_by else None,
-            "cluster_size": self.size[key],
+            "cluster_size": self._size[key],
             "neighbourhood": self.hood,
             "neighbourhood_truncated": self.truncated,
             # Copies: the caller may add to a record's own list.
-            "candidates": [dict(c) for c in self.candidates.get(key, ())],
-            "refused": [dict(r) for r in self.refused.get(key, ())],
+            "candidates": [dict(c) for c in self._candidates.get(key, ())],
+            "refused": [dict(r) for r in self._refused.get(key, ())],
             "candidate_ids": self.applied.candidates_of.get(key, []),
         }
 
@@ -1193,16 +1201,12 @@ def _decide_moved(
     clustering: Clustering,
     applied: _Applied,
     records: Mapping[str, SourceRecord],
-    considered: int,
-    truncated: bool,
+    explainer: _Explainer,
     actor: str,
     trigger: str,
     skip: set[str] | None = None,
 ) -> None:
     """A decision for every record re-clustering moved (other than ``skip``): why it moved."""
-    if not applied.moved:
-        return
-    explainer = _Explainer(clustering, applied, considered, truncated)
     for key, (_, new) in sorted(applied.moved.items()):
         if skip and key in skip:
             continue

@@ -295,7 +295,7 @@ def split_records(
             raise AssertionError(f"cannot-links did not split record {record.id} out")
         result.placed[ref] = placed
     result.restored = sorted(applied.revived)
-    result.founded = sorted(set(result.placed.values()) & applied.founded)
+    result.founded = sorted(set(result.placed.values()) & applied.founded.keys())
     split.result_golden_ids = sorted(set(result.placed.values()))
     # What left the golden record, which is not always what the steward named: when the
     # records that stay came from a golden record a merge absorbed, they are the ones leaving.
