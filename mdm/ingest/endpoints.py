@@ -9,7 +9,7 @@ from starlette.requests import ClientDisconnect
 
 from mdm.api.deps import ActorDep, SessionDep, SettingsDep
 from mdm.ingest import service
-from mdm.ingest.file_load import FileLoad, FileLoadFailed, LineSplitter
+from mdm.ingest.file_load import FileLoad, FileLoadFailed
 from mdm.ingest.schemas import (
     RECORD_EXAMPLE,
     BatchCounts,
@@ -196,17 +196,10 @@ async def load_file(
         name=request.headers.get("x-mdm-file-name", ""),
     )
     await run_in_threadpool(load.check)
-    splitter = LineSplitter()
-    number = 0
     try:
         async for piece in request.stream():
-            for line in splitter.feed(piece):
-                number += 1
-                if load.add(number, line):
-                    await run_in_threadpool(load.load_chunk)
-        for line in splitter.close():
-            number += 1
-            load.add(number, line)
+            if load.feed(piece):
+                await run_in_threadpool(load.load_ready)
         result = await run_in_threadpool(load.finish)
     except ClientDisconnect:
         await run_in_threadpool(load.abandon, "the client went away")

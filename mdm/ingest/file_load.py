@@ -4,8 +4,9 @@ A file is NDJSON: one record per line, shaped as in a batch (``source_key``, ``a
 ``references``, ``status``); blank lines are skipped. Lines are taken in chunks
 (``MDM_FILE_CHUNK_RECORDS``, 5,000 by default). Each chunk is one batch: standardised, validated,
 matched together against the hub's blocking index and against itself, and committed, so a file
-of any size needs memory for one chunk, and a failure loses at most the chunk in hand (the
-chunks before it have landed; the error names the first line not loaded).
+of any size needs memory for about one chunk (and the piece of the body in hand), and a failure
+loses at most the chunk in hand (the chunks before it have landed; the error names the first
+line not loaded).
 
 Every line lands or is refused, with its line number as the row index: a line that is not JSON is
 refused with the parser's reason and kept in the rejects queue as the text it was; a record that
@@ -155,11 +156,12 @@ def read_line(number: int, line: bytes | LongLine) -> Any:
 
 
 class FileLoad:
-    """One file being loaded: :meth:`check`, then :meth:`add` each line, :meth:`load_chunk`
-    when it says the chunk is full, then :meth:`finish` (or :meth:`abandon`).
+    """One file being loaded: :meth:`check`, then :meth:`feed` each piece of the file as it
+    arrives and :meth:`load_ready` when it says chunks are full, then :meth:`finish` (or
+    :meth:`abandon`).
 
-    Lines are parsed in :meth:`load_chunk`, so an endpoint reading the body on its event loop
-    only splits lines there and leaves the parsing to the thread that loads the chunk.
+    :meth:`feed` only splits and numbers lines; they are parsed in :meth:`load_ready`, so an
+    endpoint reading the body on its event loop leaves the parsing to the thread that loads.
     """
 
     def __init__(
@@ -178,7 +180,10 @@ class FileLoad:
         self._actor = actor
         self._chunk_records = chunk_records
         self._name = name
+        self._splitter = LineSplitter()
+        self._number = 0
         self._chunk: list[tuple[int, bytes | LongLine]] = []
+        self._ready: list[list[tuple[int, bytes | LongLine]]] = []
         self._started = time.perf_counter()
         self.result = FileLoadResult(uuid.uuid4().hex, source, domain)
 
@@ -190,16 +195,25 @@ class FileLoad:
             system = source_systems.get(session, code=self.result.source)
             source_systems.require_sends(system, self.result.domain)
 
-    def add(self, number: int, line: bytes | LongLine) -> bool:
-        """Take line ``number`` (blank lines are skipped); True when the chunk is full."""
-        if not is_blank(line):
-            self._chunk.append((number, line))
-        return len(self._chunk) >= self._chunk_records
+    def feed(self, piece: bytes) -> bool:
+        """Take the next ``piece`` of the file; True when chunks are full and ready to load."""
+        self._take(self._splitter.feed(piece))
+        return bool(self._ready)
 
-    def load_chunk(self) -> None:
-        if not self._chunk:
-            return
-        chunk, self._chunk = self._chunk, []
+    def _take(self, lines: Iterable[bytes | LongLine]) -> None:
+        for line in lines:
+            self._number += 1
+            if not is_blank(line):  # skipped, but counted: line numbers are the file's
+                self._chunk.append((self._number, line))
+            if len(self._chunk) >= self._chunk_records:
+                self._ready.append(self._chunk)
+                self._chunk = []
+
+    def load_ready(self) -> None:
+        while self._ready:
+            self._load(self._ready.pop(0))
+
+    def _load(self, chunk: list[tuple[int, bytes | LongLine]]) -> None:
         first = chunk[0][0]
         try:
             with self._sessions() as session:
@@ -231,14 +245,20 @@ class FileLoad:
                 self.result.refused.append(row)
 
     def finish(self) -> FileLoadResult:
-        self.load_chunk()
+        """The whole file has arrived: load what is left, and audit the load."""
+        self._take(self._splitter.close())
+        self.load_ready()
+        if self._chunk:
+            self._load(self._chunk)
+            self._chunk = []
         self._audit(complete=True)
         return self.result
 
     def abandon(self, reason: str) -> FileLoadResult:
         """The file stopped arriving (the client went away): the chunks loaded stay, the lines
         read since are not loaded (the last may be cut short), and the audit log says so."""
-        pending, self._chunk = self._chunk, []
+        pending = [*(line for chunk in self._ready for line in chunk), *self._chunk]
+        self._ready, self._chunk = [], []
         self._audit(
             complete=False,
             stopped=reason,
@@ -297,16 +317,9 @@ def load_file(
         name=name,
     )
     load.check()
-    splitter = LineSplitter()
-    number = 0
     for piece in pieces:
-        for line in splitter.feed(piece):
-            number += 1
-            if load.add(number, line):
-                load.load_chunk()
-    for line in splitter.close():
-        number += 1
-        load.add(number, line)
+        if load.feed(piece):
+            load.load_ready()
     return load.finish()
 
 
