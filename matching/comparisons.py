@@ -118,19 +118,10 @@ def compare(comparison: Comparison, left: FeatureValues, right: FeatureValues) -
     if not left or not right:
         return Outcome(MISSING, "missing", left[0] if left else None, right[0] if right else None)
     levels = comparison.levels
-    if len(left) == 1 and len(right) == 1:
-        # The usual case, one value each: the first level reached is the outcome.
-        a, b = left[0], right[0]
-        measured: dict[str, float] = {}
-        for index, level in enumerate(levels):
-            reached, similarity = _reaches(level, a, b, measured)
-            if reached:
-                return Outcome(index, level.label, a, b, similarity)
-        raise AssertionError("the last level is 'else' and always reached")
     best: Outcome | None = None
     for a in left:
         for b in right:
-            measured = {}
+            measured: dict[str, float] = {}
             for index, level in enumerate(levels):
                 if best is not None and index >= best.level:
                     break

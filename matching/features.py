@@ -230,20 +230,10 @@ TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
 )
 
 
-@lru_cache(maxsize=1024)
-def _parts(path: str) -> tuple[str, ...]:
-    return tuple(path.split("."))
-
-
-@lru_cache(maxsize=1024)
-def _alternatives(attribute: str, separator: str) -> tuple[str, ...]:
-    return tuple(attribute.split(separator))
-
-
 def _reach(attributes: Mapping[str, Any], path: str) -> list[Any]:
     """The values at ``path``; lists (multi-valued attributes) are walked element by element."""
     current: list[Any] = [attributes]
-    for part in _parts(path):
+    for part in path.split("."):
         following: list[Any] = []
         for node in current:
             # A plain dict first: the ABC check alone was a fifth of deriving features.
@@ -264,7 +254,7 @@ def _derive_one(
     valid_only: bool,
     invalid_attributes: frozenset[str],
 ) -> list[str]:
-    if valid_only and _parts(path)[0] in invalid_attributes:
+    if valid_only and path.split(".")[0] in invalid_attributes:
         return []
     out: dict[str, None] = {}
     for value in _reach(attributes, path):
@@ -301,7 +291,7 @@ def derive(
     if "|" in spec.attribute:
         # Alternatives: any of the attributes ("legal_name|dba_name": either name of a supplier).
         found: dict[str, None] = {}
-        for path in _alternatives(spec.attribute, "|"):
+        for path in spec.attribute.split("|"):
             for value in _derive_one(
                 path, transform, attributes, spec.valid_only, invalid_attributes
             ):
@@ -309,7 +299,7 @@ def derive(
         return tuple(found)
     parts = [
         _derive_one(path, transform, attributes, spec.valid_only, invalid_attributes)
-        for path in _alternatives(spec.attribute, "+")
+        for path in spec.attribute.split("+")
     ]
     if any(not values for values in parts):
         return ()
