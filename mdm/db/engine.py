@@ -22,7 +22,8 @@ _ORJSON_OPTIONS = (
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 )
 # orjson reads an integer beyond 64 bits as a float; such a number has at least 19 digits.
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+_LONG_NUMBER = re.compile(r"[0-9]{19}")
+_LONG_NUMBER_BYTES = re.compile(rb"[0-9]{19}")
 
 
 def dumps(value: Any) -> str:
@@ -36,13 +37,14 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    data = text.encode() if isinstance(text, str) else bytes(text)
-    if _LONG_NUMBER.search(data):
-        return json.loads(data)  # an account number of 24 digits stays an exact integer
+    long = (_LONG_NUMBER if isinstance(text, str) else _LONG_NUMBER_BYTES).search(text)
     try:
-        return orjson.loads(data)
+        if long is None:
+            return orjson.loads(text)
     except orjson.JSONDecodeError:
-        return json.loads(data)  # NaN or Infinity, as the standard library wrote them
+        pass  # NaN or Infinity, as the standard library wrote them
+    # Also an account number of 24 digits, which stays an exact integer.
+    return json.loads(text if isinstance(text, str | bytes) else bytes(text))
 
 
 def create_engine_for_url(url: str, *, echo: bool = False) -> Engine:
