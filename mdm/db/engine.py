@@ -37,9 +37,12 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    long = (_LONG_NUMBER if isinstance(text, str) else _LONG_NUMBER_BYTES).search(text)
+    if isinstance(text, str):
+        long = _LONG_NUMBER.search(text) is not None
+    else:
+        long = _LONG_NUMBER_BYTES.search(text) is not None
     try:
-        if long is None:
+        if not long:
             return orjson.loads(text)
     except orjson.JSONDecodeError:
         pass  # NaN or Infinity, as the standard library wrote them
