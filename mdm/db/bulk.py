@@ -123,9 +123,13 @@ def _collector_paused() -> Iterator[None]:
 
 
 def flush(session: Session) -> None:
-    """Write the buffered rows now: pending ORM objects first, so every row they name exists."""
+    """Write pending ORM objects, then the buffered rows, now: what a statement the session
+    runs would write first (call it before a statement that bypasses the session)."""
     buffer: _Buffer | None = session.info.get(_BUFFER)
-    if buffer is None or buffer.draining or not buffer.rows:
+    if buffer is None or not buffer.rows:
+        session.flush()
+        return
+    if buffer.draining:
         return
     buffer.draining = True
     try:
@@ -162,7 +166,8 @@ def _before_statement(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    flush(session)
+    if session.info.get(_BUFFER) is not None:
+        flush(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")

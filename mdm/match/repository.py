@@ -81,8 +81,7 @@ def replace_blocking_keys_of(
         # are plain text and integers that no type converts, never read back as objects, so
         # they go to the driver's executemany as tuples (SQLAlchemy's per-row parameter
         # processing cost more than the insert itself).
-        bulk.flush(session)  # what is buffered goes first, as any statement would have it
-        session.flush()
+        bulk.flush(session)  # what the session holds goes first, as any statement would have it
         marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
         session.connection().exec_driver_sql(
             f"INSERT INTO {_BLOCKING_KEY_TABLE.name} (domain, key_hash, source_record_id) "
