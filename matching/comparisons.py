@@ -16,6 +16,7 @@ either side holds several values, the best outcome over all value pairs counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -41,9 +42,7 @@ class Outcome(NamedTuple):
     similarity: float | None = None
 
 
-def _reaches(
-    level: Level, a: str, b: str, measured: dict[str, float]
-) -> tuple[bool, float | None]:
+def _reaches(level: Level, a: str, b: str, measured: dict[str, float]) -> tuple[bool, float | None]:
     """Whether ``a`` and ``b`` reach ``level``; ``measured`` keeps each similarity of this value
     pair once computed, as the levels of one comparison often share a measure (Jaro-Winkler at
     0.95 and at 0.88)."""
@@ -133,3 +132,136 @@ def compare(comparison: Comparison, left: FeatureValues, right: FeatureValues) -
                 return best
     assert best is not None, "the last level is 'else' and always reached"
     return best
+
+
+# The measures a column of value pairs gets in one pass, each as it is reported (similarity or
+# distance): the same rapidfuzz functions ``_reaches`` calls, so the same numbers.
+def _jaro_winkler(a: str, b: str) -> float:
+    return JaroWinkler.similarity(a, b)
+
+
+def _levenshtein(a: str, b: str) -> float:
+    return float(Levenshtein.distance(a, b))
+
+
+def _damerau_levenshtein(a: str, b: str) -> float:
+    return float(DamerauLevenshtein.distance(a, b))
+
+
+def _token_set(a: str, b: str) -> float:
+    return fuzz.token_set_ratio(a, b) / 100.0
+
+
+def _token_sort(a: str, b: str) -> float:
+    return fuzz.token_sort_ratio(a, b) / 100.0
+
+
+_MEASURES = {
+    "jaro_winkler": (_jaro_winkler, True),  # (measure, higher is closer)
+    "levenshtein": (_levenshtein, False),
+    "damerau_levenshtein": (_damerau_levenshtein, False),
+    "token_set": (_token_set, True),
+    "token_sort": (_token_sort, True),
+}
+
+
+class Column(NamedTuple):
+    """:func:`compare` of many value pairs at once, as four columns: the level index reached
+    (-1 missing), the two values the level was reached on, and the similarity measured."""
+
+    levels: list[int]
+    lefts: list[str | None]
+    rights: list[str | None]
+    similarities: list[float | None]
+
+
+def compare_column(
+    comparison: Comparison,
+    lefts: Sequence[FeatureValues],
+    rights: Sequence[FeatureValues],
+) -> Column:
+    """:func:`compare` of ``lefts[i]`` against ``rights[i]`` for every ``i``, the same outcomes.
+
+    Scoring a file's candidate pairs one comparison at a time rather than one pair at a time:
+    the value pairs go through the levels together, each level taking those no earlier level
+    took, and each measure runs once per value pair over a plain list.
+    """
+    size = len(lefts)
+    if len(rights) != size:
+        raise ValueError("compare_column needs as many right values as left values")
+    column = Column([MISSING] * size, [None] * size, [None] * size, [None] * size)
+    levels_of, lefts_of, rights_of, similarities_of = column
+    # Every value pair, with the position it belongs to: one for single values, one per
+    # combination where a side holds several (the best level over them counts, and among equals
+    # the first in :func:`compare`'s order, which is the order they are listed here).
+    positions: list[int] = []
+    a_values: list[str] = []
+    b_values: list[str] = []
+    for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
+        if not left or not right:
+            lefts_of[i] = left[0] if left else None
+            rights_of[i] = right[0] if right else None
+        elif len(left) == 1 and len(right) == 1:
+            positions.append(i)
+            a_values.append(left[0])
+            b_values.append(right[0])
+        else:
+            for a in left:
+                for b in right:
+                    positions.append(i)
+                    a_values.append(a)
+                    b_values.append(b)
+    # ``remaining``: indices into the value-pair lists whose position no level has taken yet.
+    remaining = list(range(len(positions)))
+    measured: dict[str, list[float]] = {}
+    for index, level in enumerate(comparison.levels):
+        if not remaining:
+            break
+        kind = level.kind
+        threshold = level.threshold if level.threshold is not None else 0.0
+        similarity: list[float] | None = None
+        if kind == "exact":
+            taken = [j for j in remaining if a_values[j] == b_values[j]]
+        elif kind == "else":
+            taken = remaining
+        elif kind in _MEASURES:
+            measure, higher_is_closer = _MEASURES[kind]
+            similarity = measured.get(kind)
+            if similarity is None:
+                # Measured once for the pairs still open; a later level of the same kind sees
+                # only pairs among these.
+                similarity = measured[kind] = [0.0] * len(positions)
+                for j in remaining:
+                    similarity[j] = measure(a_values[j], b_values[j])
+            if higher_is_closer:
+                taken = [j for j in remaining if similarity[j] >= threshold]
+            else:
+                taken = [j for j in remaining if similarity[j] <= threshold]
+        else:
+            # The rarer kinds (initials, swapped names, date typos, numbers) pair by pair.
+            found: dict[int, float | None] = {}
+            for j in remaining:
+                reached, value = _reaches(level, a_values[j], b_values[j], {})
+                if reached:
+                    found[j] = value
+            taken = list(found)
+            first: set[int] = set()
+            for j, value in found.items():
+                if positions[j] not in first:
+                    first.add(positions[j])
+                    similarities_of[positions[j]] = value
+        decided: set[int] = set()
+        for j in taken:
+            i = positions[j]
+            if i in decided:
+                continue  # a combination listed earlier reached this level first
+            decided.add(i)
+            levels_of[i], lefts_of[i], rights_of[i] = index, a_values[j], b_values[j]
+            if similarity is not None:
+                similarities_of[i] = similarity[j]
+        if decided:
+            # A position is decided by its best level: its other combinations drop out.
+            remaining = [j for j in remaining if positions[j] not in decided]
+    if remaining:
+        raise AssertionError("the last level is 'else' and always reached")
+    return column

@@ -24,7 +24,7 @@ from matching.clustering import (
     verdict,
 )
 from matching.features import MatchRecord
-from matching.scoring import PairScore, score_pair
+from matching.scoring import PairScore, score_pairs
 from matching.settings import MatchSettings
 
 
@@ -53,9 +53,10 @@ def link(
     constraints: Constraints = NO_CONSTRAINTS,
 ) -> LinkResult:
     by_key = {r.key: r for r in records}
-    scores: dict[Pair, PairScore] = {}
-    for a, b in candidate_pairs(settings, records):
-        scores[(a, b)] = score_pair(settings, by_key[a], by_key[b])
+    pairs = list(candidate_pairs(settings, records))
+    scores: dict[Pair, PairScore] = dict(
+        zip(pairs, score_pairs(settings, [(by_key[a], by_key[b]) for a, b in pairs]), strict=True)
+    )
     must = Constraints(
         frozenset(p for p in constraints.must_link if p[0] in by_key and p[1] in by_key),
         constraints.cannot_link,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from matching.comparisons import MISSING, compare
-from matching.features import MatchRecord, mask
+from matching.comparisons import MISSING, compare, compare_column
+from matching.features import FeatureValues, MatchRecord, mask
 from matching.settings import (
     MAX_LEVEL_WEIGHT,
     Comparison,
@@ -187,6 +187,7 @@ def _plan(settings: MatchSettings) -> _Plan:
 
 
 def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -> PairScore:
+    """One pair (see :func:`score_pairs` for many: the same scores)."""
     plan = _plan(settings)
     explained: list[ComparisonExplanation] = []
     total = plan.prior_weight
@@ -230,6 +231,93 @@ def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -
         decisive,
         settings.version,
     )
+
+
+def score_pairs(
+    settings: MatchSettings, pairs: Iterable[tuple[MatchRecord, MatchRecord]]
+) -> list[PairScore]:
+    """:func:`score_pair` of each pair, in order.
+
+    A file's candidate pairs are scored one comparison at a time over all of them
+    (:func:`~matching.comparisons.compare_column`) rather than one pair at a time: the same
+    outcomes, weights and explanations, for a fraction of the interpreter's work per pair.
+    """
+    plan = _plan(settings)
+    pairs = list(pairs)
+    # Each record's values of every compared feature, read once (a record is in many pairs).
+    features = [step.comparison.feature for step in plan.steps]
+    values_of: dict[int, tuple[FeatureValues, ...]] = {}
+    for pair in pairs:
+        for record in pair:
+            if id(record) not in values_of:
+                get = record.features.get
+                values_of[id(record)] = tuple([get(f, ()) for f in features])
+    left_values = [values_of[id(left)] for left, _ in pairs]
+    right_values = [values_of[id(right)] for _, right in pairs]
+    columns: list[list[ComparisonExplanation]] = []
+    weight_columns: list[list[float]] = []
+    for number, step in enumerate(plan.steps):
+        comparison = step.comparison
+        name = comparison.name
+        levels, lefts, rights, similarities = compare_column(
+            comparison, [v[number] for v in left_values], [v[number] for v in right_values]
+        )
+        # Indexed by level, with "missing" (-1) last.
+        labels = [level.label for level in comparison.levels] + ["missing"]
+        fixed = [*step.weights, 0.0]
+        shown = mask if step.sensitive else _same
+        if not step.sensitive and not any(step.adjusted):
+            # The usual comparison: each level's weight is its own, values shown as they are.
+            weights = [fixed[index] for index in levels]
+            explained = [
+                ComparisonExplanation(
+                    name, a, b, labels[index], index, fixed[index], similarity, False
+                )
+                for index, a, b, similarity in zip(levels, lefts, rights, similarities, strict=True)
+            ]
+        else:
+            explained, weights = [], []
+            for index, a, b, similarity in zip(levels, lefts, rights, similarities, strict=True):
+                parameters = step.adjusted[index] if index != MISSING else None
+                if parameters is not None and a is not None:
+                    weight, adjusted = _tf_weight(*parameters, a), True
+                else:
+                    weight, adjusted = fixed[index], False
+                weights.append(weight)
+                explained.append(
+                    ComparisonExplanation(
+                        name, shown(a), shown(b), labels[index], index, weight, similarity, adjusted
+                    )
+                )
+        columns.append(explained)
+        weight_columns.append(weights)
+    if not plan.steps:
+        rows: Iterable[tuple[tuple[ComparisonExplanation, ...], tuple[float, ...]]] = (
+            ((), ()) for _ in pairs
+        )
+    else:
+        rows = zip(zip(*columns, strict=True), zip(*weight_columns, strict=True), strict=True)
+    scores: list[PairScore] = []
+    for (left, right), (explanations, weights_of_pair) in zip(pairs, rows, strict=True):
+        # Added in comparison order, as one running total: the same float whatever the path
+        # (``sum`` of floats is compensated from Python 3.12 and would differ in the last bit).
+        total = plan.prior_weight
+        for weight in weights_of_pair:
+            total += weight
+        cannot, decisive = hard_rules(settings, left, right)
+        scores.append(
+            PairScore(
+                left.key,
+                right.key,
+                total,
+                explanations,
+                plan.prior_weight,
+                cannot,
+                decisive,
+                settings.version,
+            )
+        )
+    return scores
 
 
 def _same(value: str | None) -> str | None:

@@ -41,7 +41,7 @@ from matching.clustering import (
 from matching.defaults import default_settings
 from matching.features import MatchRecord, match_record
 from matching.linking import link
-from matching.scoring import PairScore, score_pair
+from matching.scoring import PairScore, score_pair, score_pairs
 from matching.settings import MatchSettings
 from mdm.audit import service as audit
 from mdm.crosswalk import service as crosswalk
@@ -203,18 +203,26 @@ def match_many(
     wanted = {rid for ids in blocks.values() for rid in ids} - batch_ids
     candidates = {r.id: r for r in repository.records(session, wanted) if _matchable(r)}
     candidate_inputs = {rid: to_match_record(settings, r) for rid, r in candidates.items()}
-    own_scores: dict[str, dict[int, PairScore]] = {}
+    # Every incoming record against the stored records it shares a block with, and the
+    # incoming records against each other, blocked in memory with the same keys: all scored
+    # in one pass. A pair is taken with ``left`` the smaller key, as batch linking takes it,
+    # so its explanation reads the same whichever record arrived first.
+    own_pairs: list[tuple[str, int]] = []
+    to_score: list[tuple[MatchRecord, MatchRecord]] = []
     for m in incoming:
         mine = {rid for h in hashes[m.key] for rid in blocks.get(h, ())} & candidates.keys()
-        own_scores[m.key] = {
-            rid: _score(settings, m, candidate_inputs[rid]) for rid in sorted(mine)
-        }
-    # And against each other, blocked in memory with the same keys.
+        for rid in sorted(mine):
+            other = candidate_inputs[rid]
+            own_pairs.append((m.key, rid))
+            to_score.append((m, other) if m.key <= other.key else (other, m))
     by_input = {m.key: m for m in incoming}
-    batch_scores = {
-        (a, b): score_pair(settings, by_input[a], by_input[b])
-        for a, b in candidate_pairs(settings, incoming, max_block=MAX_BLOCK)
-    }
+    in_batch = list(candidate_pairs(settings, incoming, max_block=MAX_BLOCK))
+    to_score += [(by_input[a], by_input[b]) for a, b in in_batch]
+    scored = score_pairs(settings, to_score)
+    own_scores: dict[str, dict[int, PairScore]] = {m.key: {} for m in incoming}
+    for (key, rid), score in zip(own_pairs, scored, strict=False):
+        own_scores[key][rid] = score
+    batch_scores = dict(zip(in_batch, scored[len(own_pairs) :], strict=True))
 
     seeds = {
         rid
@@ -239,12 +247,14 @@ def match_many(
     by_key: dict[str, SourceRecord] = {record_key(r): r for r in stored.values()}
     inputs = {record_key(r): to_match_record(settings, r) for r in stored.values()}
     key_of = {rid: record_key(r) for rid, r in stored.items()}
-    scores: dict[Pair, PairScore] = {}
+    stored_pairs: list[Pair] = []
     for pair in repository.pairs_among(session, stored.keys()):
         if pair.record_a_id in batch_ids or pair.record_b_id in batch_ids:
             continue
         left, right = sorted((key_of[pair.record_a_id], key_of[pair.record_b_id]))
-        scores[(left, right)] = score_pair(settings, inputs[left], inputs[right])
+        stored_pairs.append((left, right))
+    rescored = score_pairs(settings, [(inputs[a], inputs[b]) for a, b in stored_pairs])
+    scores: dict[Pair, PairScore] = dict(zip(stored_pairs, rescored, strict=True))
     for own in own_scores.values():
         for rid, score in own.items():
             if rid in stored:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from matching.comparisons import MISSING, compare
+from matching.comparisons import MISSING, compare, compare_column
 from matching.settings import Comparison, Level, LevelKind
 
 
@@ -60,7 +62,11 @@ def _comparison(kind: LevelKind, threshold: float | None = None) -> Comparison:
 def test_first_level_reached_wins(
     kind: LevelKind, threshold: float | None, left: str, right: str, expected: str
 ) -> None:
-    assert compare(_comparison(kind, threshold), (left,), (right,)).level_label == expected
+    comparison = _comparison(kind, threshold)
+    assert compare(comparison, (left,), (right,)).level_label == expected
+    # A file's pairs compared a column at a time reach the same level.
+    column = compare_column(comparison, [(left,), ("X",)], [(right,), ("Y",)])
+    assert comparison.levels[column.levels[0]].label == expected
 
 
 def test_missing_value_on_either_side_is_the_missing_outcome() -> None:
@@ -90,3 +96,68 @@ def test_a_comparison_must_end_with_else() -> None:
         Comparison(
             name="c", feature="f", levels=(Level(label="exact", kind="exact", m=0.9, u=0.1),)
         )
+
+
+# Every level kind after an exact level and before a second one of the same measure, so the
+# column path's shared measurements and its pair-by-pair kinds are both exercised.
+_KINDS: list[tuple[LevelKind, float | None]] = [
+    ("jaro_winkler", 0.9),
+    ("levenshtein", 2),
+    ("damerau_levenshtein", 1),
+    ("token_set", 0.8),
+    ("token_sort", 0.8),
+    ("initial", None),
+    ("swapped", None),
+    ("swapped", 0.85),
+    ("date_transposed", None),
+    ("date_same_year", None),
+    ("numeric_within", 3),
+]
+
+
+def _two_fuzzy_levels(kind: LevelKind, threshold: float | None) -> Comparison:
+    looser = None if threshold is None else threshold * (0.8 if threshold < 1 else 2)
+    return Comparison(
+        name="c",
+        feature="f",
+        levels=(
+            Level(label="exact", kind="exact", m=0.8, u=0.01),
+            Level(label="close", kind=kind, threshold=threshold, m=0.1, u=0.02),
+            Level(label="near", kind=kind, threshold=looser, m=0.05, u=0.05),
+            Level(label="else", kind="else", m=0.05, u=0.92),
+        ),
+    )
+
+
+# Short values from a small alphabet, so that pairs agree, nearly agree and differ; with
+# dates, numbers and "A|B" name pairs among them.
+_VALUE = st.one_of(
+    st.text(alphabet="ABCJO|", min_size=1, max_size=7),
+    st.sampled_from(["1975-03-04", "1975-04-03", "1957-03-04", "1975-11-30", "10", "12"]),
+)
+_VALUES = st.lists(_VALUE, max_size=3).map(tuple)
+
+
+@given(
+    kind=st.sampled_from(_KINDS),
+    pairs=st.lists(st.tuples(_VALUES, _VALUES), max_size=25),
+)
+def test_a_column_of_pairs_reaches_what_each_pair_reaches(
+    kind: tuple[LevelKind, float | None], pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]
+) -> None:
+    """compare_column is compare over a list: the same level, values and similarity for every
+    pair, with several values on a side (the best level, the first pair reaching it) and none."""
+    comparison = _two_fuzzy_levels(*kind)
+    column = compare_column(comparison, [a for a, _ in pairs], [b for _, b in pairs])
+
+    got = list(zip(column.levels, column.lefts, column.rights, column.similarities, strict=True))
+    expected = [
+        (o.level, o.left, o.right, o.similarity)
+        for o in (compare(comparison, a, b) for a, b in pairs)
+    ]
+    assert got == expected
+
+
+def test_a_column_needs_as_many_right_values_as_left() -> None:
+    with pytest.raises(ValueError, match="as many right values"):
+        compare_column(_comparison("exact"), [("A",)], [])
