@@ -240,10 +240,14 @@ def match_many(
     }
     seeds -= batch_ids
     hood, truncated = _neighbourhood(
-        session, seeds, exclude=batch_ids, limit=MAX_NEIGHBOURHOOD * len(records)
+        session,
+        seeds,
+        exclude=batch_ids,
+        limit=MAX_NEIGHBOURHOOD * len(records),
+        known=candidates,
     )
 
-    stored = {r.id: r for r in repository.records(session, hood) if _matchable(r)}
+    stored = {r.id: r for r in _records(session, hood, candidates) if _matchable(r)}
     by_key: dict[str, SourceRecord] = {record_key(r): r for r in stored.values()}
     inputs = {record_key(r): to_match_record(settings, r) for r in stored.values()}
     key_of = {rid: record_key(r) for rid, r in stored.items()}
@@ -651,10 +655,27 @@ def _score(settings: MatchSettings, x: MatchRecord, y: MatchRecord) -> PairScore
     return score_pair(settings, x, y) if x.key <= y.key else score_pair(settings, y, x)
 
 
+def _records(
+    session: Session, record_ids: Collection[int], known: Mapping[int, SourceRecord]
+) -> list[SourceRecord]:
+    """:func:`repository.records`, with those already read in this transaction taken from
+    ``known``: a query would hand back the very same objects (the session's identity map), and
+    a file's chunk otherwise reads its thousands of candidates three times over."""
+    missing = [i for i in record_ids if i not in known]
+    found = [known[i] for i in record_ids if i in known] + repository.records(session, missing)
+    return sorted(found, key=lambda r: r.id)
+
+
 def _neighbourhood(
-    session: Session, seeds: set[int], *, exclude: set[int], limit: int
+    session: Session,
+    seeds: set[int],
+    *,
+    exclude: set[int],
+    limit: int,
+    known: Mapping[int, SourceRecord] | None = None,
 ) -> tuple[set[int], bool]:
-    """Records tied to the seeds by review-or-better pairs, must-links and shared goldens."""
+    """Records tied to the seeds by review-or-better pairs, must-links and shared goldens
+    (``known``: records already read, see :func:`_records`)."""
     seen: set[int] = set(seeds)
     frontier = set(seeds)
     truncated = False
@@ -665,7 +686,7 @@ def _neighbourhood(
         for link_row in repository.steward_links_touching(session, frontier):
             if link_row.kind is LinkKind.MUST_LINK:
                 found |= {link_row.record_a_id, link_row.record_b_id}
-        goldens = {r.golden_id for r in repository.records(session, frontier)}
+        goldens = {r.golden_id for r in _records(session, frontier, known or {})}
         found |= {m.id for m in repository.matchable_members(session, goldens)}
         found -= exclude
         frontier = found - seen
