@@ -71,7 +71,7 @@ def _reaches(level: Level, a: str, b: str, measured: dict[str, float]) -> tuple[
         return score >= threshold, score
     if kind == "initial":
         # "J" against "JOHN": a bare initial agrees with any name it begins.
-        return (len(a) == 1 or len(b) == 1) and a[0] == b[0], None
+        return bool(a and b) and (len(a) == 1 or len(b) == 1) and a[0] == b[0], None
     if kind == "swapped":
         # Composite values "GIVEN|SURNAME" against "SURNAME|GIVEN": the same parts, swapped.
         # With a threshold, each crossed part needs that Jaro-Winkler similarity ("WEBF|LAURA"

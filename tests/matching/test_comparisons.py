@@ -98,56 +98,50 @@ def test_a_comparison_must_end_with_else() -> None:
         )
 
 
-# Every level kind after an exact level and before a second one of the same measure, so the
-# column path's shared measurements and its pair-by-pair kinds are both exercised.
-_KINDS: list[tuple[LevelKind, float | None]] = [
-    ("jaro_winkler", 0.9),
-    ("levenshtein", 2),
-    ("damerau_levenshtein", 1),
-    ("token_set", 0.8),
-    ("token_sort", 0.8),
-    ("initial", None),
-    ("swapped", None),
-    ("swapped", 0.85),
-    ("date_transposed", None),
-    ("date_same_year", None),
-    ("numeric_within", 3),
+_KINDS: list[LevelKind] = [
+    "exact",
+    "jaro_winkler",
+    "levenshtein",
+    "damerau_levenshtein",
+    "token_set",
+    "token_sort",
+    "initial",
+    "swapped",
+    "date_transposed",
+    "date_same_year",
+    "numeric_within",
 ]
-
-
-def _two_fuzzy_levels(kind: LevelKind, threshold: float | None) -> Comparison:
-    looser = None if threshold is None else threshold * (0.8 if threshold < 1 else 2)
-    return Comparison(
+_THRESHOLD = st.one_of(st.none(), st.sampled_from([0.0, 0.5, 0.8, 0.9, 1.0, 2.0, 3.0]))
+# Up to five levels of any kinds and thresholds, in any order (two measures in one comparison,
+# a measure before "exact", a kind twice), then "else".
+_COMPARISON = st.lists(st.tuples(st.sampled_from(_KINDS), _THRESHOLD), max_size=5).map(
+    lambda levels: Comparison(
         name="c",
         feature="f",
         levels=(
-            Level(label="exact", kind="exact", m=0.8, u=0.01),
-            Level(label="close", kind=kind, threshold=threshold, m=0.1, u=0.02),
-            Level(label="near", kind=kind, threshold=looser, m=0.05, u=0.05),
-            Level(label="else", kind="else", m=0.05, u=0.92),
+            *(
+                Level(label=f"{n} {kind}", kind=kind, threshold=threshold, m=0.5, u=0.5)
+                for n, (kind, threshold) in enumerate(levels)
+            ),
+            Level(label="else", kind="else", m=0.1, u=0.9),
         ),
     )
-
-
+)
 # Short values from a small alphabet, so that pairs agree, nearly agree and differ; with
-# dates, numbers and "A|B" name pairs among them.
+# dates, numbers, "A|B" name pairs and an empty value among them.
 _VALUE = st.one_of(
-    st.text(alphabet="ABCJO|", min_size=1, max_size=7),
-    st.sampled_from(["1975-03-04", "1975-04-03", "1957-03-04", "1975-11-30", "10", "12"]),
+    st.text(alphabet="ABJO| 1-", max_size=6),
+    st.sampled_from(["1975-03-04", "1975-04-03", "1957-03-04", "1975-11-30", "10", "12", "A|B"]),
 )
 _VALUES = st.lists(_VALUE, max_size=3).map(tuple)
 
 
-@given(
-    kind=st.sampled_from(_KINDS),
-    pairs=st.lists(st.tuples(_VALUES, _VALUES), max_size=25),
-)
+@given(comparison=_COMPARISON, pairs=st.lists(st.tuples(_VALUES, _VALUES), max_size=25))
 def test_a_column_of_pairs_reaches_what_each_pair_reaches(
-    kind: tuple[LevelKind, float | None], pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]
+    comparison: Comparison, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]
 ) -> None:
     """compare_column is compare over a list: the same level, values and similarity for every
     pair, with several values on a side (the best level, the first pair reaching it) and none."""
-    comparison = _two_fuzzy_levels(*kind)
     column = compare_column(comparison, [a for a, _ in pairs], [b for _, b in pairs])
 
     got = list(zip(column.levels, column.lefts, column.rights, column.similarities, strict=True))
@@ -156,6 +150,37 @@ def test_a_column_of_pairs_reaches_what_each_pair_reaches(
         for o in (compare(comparison, a, b) for a, b in pairs)
     ]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "threshold", "left", "right", "expected", "expected_left"),
+    [
+        # Both reach the fuzzy level: the first listed is the one reported, with its similarity.
+        ("jaro_winkler", 0.85, ("JOHNSTON", "JOHNSEN"), ("JOHNSON",), "fuzzy", "JOHNSTON"),
+        ("jaro_winkler", 0.85, ("JOHNSEN", "JOHNSTON"), ("JOHNSON",), "fuzzy", "JOHNSEN"),
+        # An empty value has no initial: it reaches nothing, and raises nothing.
+        ("initial", None, ("", "JOHN"), ("J",), "fuzzy", "JOHN"),
+        ("initial", None, ("",), ("J",), "else", ""),
+    ],
+)
+def test_a_column_reports_the_first_combination_reaching_the_best_level(
+    kind: LevelKind,
+    threshold: float | None,
+    left: tuple[str, ...],
+    right: tuple[str, ...],
+    expected: str,
+    expected_left: str,
+) -> None:
+    comparison = _comparison(kind, threshold)
+    outcome = compare(comparison, left, right)
+    column = compare_column(comparison, [left], [right])
+
+    assert (outcome.level_label, outcome.left) == (expected, expected_left)
+    assert (column.levels[0], column.lefts[0], column.similarities[0]) == (
+        outcome.level,
+        outcome.left,
+        outcome.similarity,
+    )
 
 
 def test_a_column_needs_as_many_right_values_as_left() -> None:

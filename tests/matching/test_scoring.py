@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from matching.clustering import Verdict, verdict
 from matching.scoring import score_pair, score_pairs
-from matching.settings import TermFrequencies
+from matching.settings import MatchSettings, TermFrequencies
 from tests.matching.conftest import NPI_A, NPI_B, PROVIDER, rec
 
 
@@ -173,18 +173,41 @@ _PERSON = st.fixed_dictionaries(
 )
 
 
+def _variants(domain: str) -> list[MatchSettings]:
+    """The domain's settings with a frequency table for surnames; with every surname level
+    frequency-adjusted (a fuzzy level's two values differ: the left one's frequency counts);
+    and with no comparisons at all."""
+    from matching.defaults import default_settings
+
+    common = TermFrequencies(
+        feature="last_name", values={"NGUYEN": 0.05, "NGUYEM": 0.01}, floor=0.0001
+    )
+    base = default_settings(domain).model_copy(update={"term_frequencies": (common,)})
+    every_level = tuple(
+        c.model_copy(
+            update={"levels": tuple(lv.model_copy(update={"tf_adjust": True}) for lv in c.levels)}
+        )
+        if c.feature == "last_name"
+        else c
+        for c in base.comparisons
+    )
+    return [
+        base,
+        base.model_copy(update={"comparisons": every_level}),
+        base.model_copy(update={"comparisons": ()}),
+    ]
+
+
 @pytest.mark.parametrize("domain", ["employee", "provider"])
-@given(people=st.lists(_PERSON, min_size=1, max_size=8), data=st.data())
+@given(variant=st.integers(0, 2), people=st.lists(_PERSON, min_size=1, max_size=8), data=st.data())
 def test_a_file_of_pairs_scores_as_each_pair_alone(
-    domain: str, people: list[dict[str, str]], data: st.DataObject
+    domain: str, variant: int, people: list[dict[str, str]], data: st.DataObject
 ) -> None:
     """score_pairs gives each pair exactly the score, weights and explanation score_pair gives
     it: batch and incremental matching decide alike."""
-    from matching.defaults import default_settings
-
-    common = TermFrequencies(feature="last_name", values={"NGUYEN": 0.05}, floor=0.0001)
-    settings = default_settings(domain).model_copy(update={"term_frequencies": (common,)})
-    records = [rec(f"r{i}", settings, (), **person) for i, person in enumerate(people)]
+    settings = _variants(domain)[variant]
+    # Keys repeat: two records may share one (the same source key sent twice, say).
+    records = [rec(f"r{i % 3}", settings, (), **person) for i, person in enumerate(people)]
     pairs = data.draw(
         st.lists(st.tuples(st.sampled_from(records), st.sampled_from(records)), max_size=20)
     )
