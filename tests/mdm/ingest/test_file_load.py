@@ -21,7 +21,7 @@ from mdm.cli import app as cli
 from mdm.config import Settings, get_settings
 from mdm.db import create_engine_for_url, session_factory
 from mdm.errors import MDMError
-from mdm.ingest import file_load, lines, service
+from mdm.ingest import file_load, service
 from mdm.models import AuditEntry, Reject, SourceRecord, SourceSystem
 from tests.helpers import make_system
 
@@ -431,7 +431,7 @@ def test_an_overlong_line_is_refused_and_its_beginning_kept(
     hub: tuple[TestClient, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client, _ = hub
-    monkeypatch.setattr(lines, "MAX_LINE_BYTES", 400)
+    monkeypatch.setattr(file_load, "MAX_LINE_BYTES", 400)
     long_row = employee("A9", "AMBER", "PAMPLIN", "1937-04-07", "101824555", notes="x" * 500)
 
     body = _post(client, "hr_a", "\ufeff" + ndjson([FILE_A[1], long_row, FILE_A[2]])).json()
