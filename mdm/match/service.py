@@ -660,7 +660,8 @@ def _records(
 ) -> list[SourceRecord]:
     """:func:`repository.records`, with those already read in this transaction taken from
     ``known``: a query would hand back the very same objects (the session's identity map), and
-    a file's chunk otherwise reads its thousands of candidates three times over."""
+    a file's chunk would otherwise query its thousands of candidates by ID twice more (for the
+    neighbourhood, then for the clustering)."""
     missing = [i for i in record_ids if i not in known]
     found = [known[i] for i in record_ids if i in known] + repository.records(session, missing)
     return sorted(found, key=lambda r: r.id)

@@ -68,6 +68,7 @@ def test_first_level_reached_wins(
     assert compare(comparison, (left,), (right,)).level_label == expected
     # A file's pairs compared a column at a time reach the same level.
     column = compare_column(comparison, [(left,), ("X",)], [(right,), ("Y",)])
+    assert column.levels[0] != MISSING
     assert comparison.levels[column.levels[0]].label == expected
 
 
@@ -167,6 +168,46 @@ def test_a_column_reports_the_first_combination_reaching_the_best_level(
     column = compare_column(comparison, [left], [right])
 
     assert (outcome.level_label, outcome.left) == (expected, expected_left)
+    assert (column.levels[0], column.lefts[0], column.similarities[0]) == (
+        outcome.level,
+        outcome.left,
+        outcome.similarity,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "threshold", "left", "right", "similarity"),
+    [
+        # With no exact level first, both combinations reach the one fuzzy level: the first
+        # listed is reported, with its own measure (2 apart, not the second's 0).
+        ("numeric_within", 2, ("10", "12"), ("12",), 2.0),
+        ("swapped", 0.9, ("LUCY|FITZPATRIKC", "LUCY|FITZPATRICK"), ("FITZPATRICK|LUCY",), None),
+    ],
+)
+def test_the_rarer_kinds_report_the_first_combination_too(
+    kind: LevelKind,
+    threshold: float,
+    left: tuple[str, ...],
+    right: tuple[str, ...],
+    similarity: float | None,
+) -> None:
+    comparison = Comparison(
+        name="c",
+        feature="f",
+        levels=(
+            Level(label="fuzzy", kind=kind, threshold=threshold, m=0.5, u=0.05),
+            Level(label="else", kind="else", m=0.5, u=0.95),
+        ),
+    )
+    outcome = compare(comparison, left, right)
+    column = compare_column(comparison, [left], [right])
+
+    assert (outcome.level, outcome.left) == (0, left[0])
+    if similarity is not None:
+        assert outcome.similarity == similarity
+    else:
+        assert outcome.similarity is not None
+        assert outcome.similarity < 1.0  # the second combination's would be 1.0
     assert (column.levels[0], column.lefts[0], column.similarities[0]) == (
         outcome.level,
         outcome.left,
