@@ -16,7 +16,7 @@ either side holds several values, the best outcome over all value pairs counts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -42,6 +42,38 @@ class Outcome(NamedTuple):
     similarity: float | None = None
 
 
+# The measured level kinds, each as it is reported (a similarity, or a distance in edits), and
+# whether a higher value is closer. Damerau-Levenshtein counts a swap of two neighbouring
+# characters as one edit: "2295" and "2259".
+def _jaro_winkler(a: str, b: str) -> float:
+    return JaroWinkler.similarity(a, b)
+
+
+def _levenshtein(a: str, b: str) -> float:
+    return float(Levenshtein.distance(a, b))
+
+
+def _damerau_levenshtein(a: str, b: str) -> float:
+    return float(DamerauLevenshtein.distance(a, b))
+
+
+def _token_set(a: str, b: str) -> float:
+    return fuzz.token_set_ratio(a, b) / 100.0
+
+
+def _token_sort(a: str, b: str) -> float:
+    return fuzz.token_sort_ratio(a, b) / 100.0
+
+
+_MEASURES = {
+    "jaro_winkler": (_jaro_winkler, True),  # (measure, higher is closer)
+    "levenshtein": (_levenshtein, False),
+    "damerau_levenshtein": (_damerau_levenshtein, False),
+    "token_set": (_token_set, True),
+    "token_sort": (_token_sort, True),
+}
+
+
 def _reaches(level: Level, a: str, b: str, measured: dict[str, float]) -> tuple[bool, float | None]:
     """Whether ``a`` and ``b`` reach ``level``; ``measured`` keeps each similarity of this value
     pair once computed, as the levels of one comparison often share a measure (Jaro-Winkler at
@@ -50,25 +82,12 @@ def _reaches(level: Level, a: str, b: str, measured: dict[str, float]) -> tuple[
     threshold = level.threshold if level.threshold is not None else 0.0
     if kind == "exact":
         return a == b, None
-    if kind == "jaro_winkler":
-        score = measured.get(kind)
-        if score is None:
-            score = measured[kind] = JaroWinkler.similarity(a, b)
-        return score >= threshold, score
-    if kind == "levenshtein" or kind == "damerau_levenshtein":
-        # Damerau-Levenshtein counts a swap of two neighbouring characters as one edit: "2295"
-        # and "2259".
-        distance = measured.get(kind)
-        if distance is None:
-            metric = Levenshtein if kind == "levenshtein" else DamerauLevenshtein
-            distance = measured[kind] = float(metric.distance(a, b))
-        return distance <= threshold, distance
-    if kind == "token_set" or kind == "token_sort":
-        score = measured.get(kind)
-        if score is None:
-            scorer = fuzz.token_set_ratio if kind == "token_set" else fuzz.token_sort_ratio
-            score = measured[kind] = scorer(a, b) / 100.0
-        return score >= threshold, score
+    if kind in _MEASURES:
+        measure, higher_is_closer = _MEASURES[kind]
+        value = measured.get(kind)
+        if value is None:
+            value = measured[kind] = measure(a, b)
+        return (value >= threshold if higher_is_closer else value <= threshold), value
     if kind == "initial":
         # "J" against "JOHN": a bare initial agrees with any name it begins.
         return bool(a and b) and (len(a) == 1 or len(b) == 1) and a[0] == b[0], None
@@ -134,37 +153,6 @@ def compare(comparison: Comparison, left: FeatureValues, right: FeatureValues) -
     return best
 
 
-# The measures a column of value pairs gets in one pass, each as it is reported (similarity or
-# distance): the same rapidfuzz functions ``_reaches`` calls, so the same numbers.
-def _jaro_winkler(a: str, b: str) -> float:
-    return JaroWinkler.similarity(a, b)
-
-
-def _levenshtein(a: str, b: str) -> float:
-    return float(Levenshtein.distance(a, b))
-
-
-def _damerau_levenshtein(a: str, b: str) -> float:
-    return float(DamerauLevenshtein.distance(a, b))
-
-
-def _token_set(a: str, b: str) -> float:
-    return fuzz.token_set_ratio(a, b) / 100.0
-
-
-def _token_sort(a: str, b: str) -> float:
-    return fuzz.token_sort_ratio(a, b) / 100.0
-
-
-_MEASURES = {
-    "jaro_winkler": (_jaro_winkler, True),  # (measure, higher is closer)
-    "levenshtein": (_levenshtein, False),
-    "damerau_levenshtein": (_damerau_levenshtein, False),
-    "token_set": (_token_set, True),
-    "token_sort": (_token_sort, True),
-}
-
-
 class Column(NamedTuple):
     """:func:`compare` of many value pairs at once, as four columns: the level index reached
     (-1 missing), the two values the level was reached on, and the similarity measured."""
@@ -219,7 +207,8 @@ def compare_column(
             break
         kind = level.kind
         threshold = level.threshold if level.threshold is not None else 0.0
-        similarity: list[float] | None = None
+        # The measure of each value pair, for the pairs this level takes.
+        similarity: Sequence[float] | Mapping[int, float | None] | None = None
         if kind == "exact":
             taken = [j for j in remaining if a_values[j] == b_values[j]]
         elif kind == "else":
@@ -244,12 +233,7 @@ def compare_column(
                 reached, value = _reaches(level, a_values[j], b_values[j], {})
                 if reached:
                     found[j] = value
-            taken = list(found)
-            first: set[int] = set()
-            for j, value in found.items():
-                if positions[j] not in first:
-                    first.add(positions[j])
-                    similarities_of[positions[j]] = value
+            taken, similarity = list(found), found
         decided: set[int] = set()
         for j in taken:
             i = positions[j]
