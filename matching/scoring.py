@@ -189,48 +189,22 @@ def _plan(settings: MatchSettings) -> _Plan:
 def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -> PairScore:
     """One pair (see :func:`score_pairs` for many: the same scores)."""
     plan = _plan(settings)
-    explained: list[ComparisonExplanation] = []
-    total = plan.prior_weight
     left_values, right_values = left.features.get, right.features.get
+    explained = []
     for step in plan.steps:
-        comparison = step.comparison
-        outcome = compare(
-            comparison, left_values(comparison.feature, ()), right_values(comparison.feature, ())
-        )
-        index = outcome.level
-        if index == MISSING:
-            weight, adjusted = 0.0, False
-        else:
-            parameters = step.adjusted[index]
-            if parameters is not None and outcome.left is not None:
-                weight, adjusted = _tf_weight(*parameters, outcome.left), True
-            else:
-                weight, adjusted = step.weights[index], False
-        total += weight
-        shown = mask if step.sensitive else _same
+        feature = step.comparison.feature
+        outcome = compare(step.comparison, left_values(feature, ()), right_values(feature, ()))
         explained.append(
-            ComparisonExplanation(
-                comparison.name,
-                shown(outcome.left),
-                shown(outcome.right),
+            _explanation(
+                step,
+                outcome.level,
                 outcome.level_label,
-                index,
-                weight,
+                outcome.left,
+                outcome.right,
                 outcome.similarity,
-                adjusted,
             )
         )
-    cannot, decisive = hard_rules(settings, left, right)
-    return PairScore(
-        left.key,
-        right.key,
-        total,
-        tuple(explained),
-        plan.prior_weight,
-        cannot,
-        decisive,
-        settings.version,
-    )
+    return _pair_score(settings, plan, left, right, tuple(explained))
 
 
 def score_pairs(
@@ -255,69 +229,91 @@ def score_pairs(
     left_values = [values_of[id(left)] for left, _ in pairs]
     right_values = [values_of[id(right)] for _, right in pairs]
     columns: list[list[ComparisonExplanation]] = []
-    weight_columns: list[list[float]] = []
     for number, step in enumerate(plan.steps):
         comparison = step.comparison
-        name = comparison.name
         levels, lefts, rights, similarities = compare_column(
             comparison, [v[number] for v in left_values], [v[number] for v in right_values]
         )
         # Indexed by level, with "missing" (-1) last.
         labels = [level.label for level in comparison.levels] + ["missing"]
-        fixed = [*step.weights, 0.0]
-        shown = mask if step.sensitive else _same
+        rows = zip(levels, lefts, rights, similarities, strict=True)
         if not step.sensitive and not any(step.adjusted):
-            # The usual comparison: each level's weight is its own, values shown as they are.
-            weights = [fixed[index] for index in levels]
-            explained = [
-                ComparisonExplanation(
-                    name, a, b, labels[index], index, fixed[index], similarity, False
-                )
-                for index, a, b, similarity in zip(levels, lefts, rights, similarities, strict=True)
-            ]
-        else:
-            explained, weights = [], []
-            for index, a, b, similarity in zip(levels, lefts, rights, similarities, strict=True):
-                parameters = step.adjusted[index] if index != MISSING else None
-                if parameters is not None and a is not None:
-                    weight, adjusted = _tf_weight(*parameters, a), True
-                else:
-                    weight, adjusted = fixed[index], False
-                weights.append(weight)
-                explained.append(
-                    ComparisonExplanation(
-                        name, shown(a), shown(b), labels[index], index, weight, similarity, adjusted
-                    )
-                )
-        columns.append(explained)
-        weight_columns.append(weights)
-    if not plan.steps:
-        rows: Iterable[tuple[tuple[ComparisonExplanation, ...], tuple[float, ...]]] = (
-            ((), ()) for _ in pairs
-        )
-    else:
-        rows = zip(zip(*columns, strict=True), zip(*weight_columns, strict=True), strict=True)
-    scores: list[PairScore] = []
-    for (left, right), (explanations, weights_of_pair) in zip(pairs, rows, strict=True):
-        # Added in comparison order, as one running total: the same float whatever the path
-        # (``sum`` of floats is compensated from Python 3.12 and would differ in the last bit).
-        total = plan.prior_weight
-        for weight in weights_of_pair:
-            total += weight
-        cannot, decisive = hard_rules(settings, left, right)
-        scores.append(
-            PairScore(
-                left.key,
-                right.key,
-                total,
-                explanations,
-                plan.prior_weight,
-                cannot,
-                decisive,
-                settings.version,
+            # The usual comparison, where :func:`_explanation` comes down to each level's own
+            # weight and the values as they are: made here directly, the hottest loop of all.
+            name, fixed = comparison.name, [*step.weights, 0.0]
+            columns.append(
+                [
+                    ComparisonExplanation(name, a, b, labels[i], i, fixed[i], similarity, False)
+                    for i, a, b, similarity in rows
+                ]
             )
-        )
-    return scores
+        else:
+            columns.append(
+                [_explanation(step, i, labels[i], a, b, similarity) for i, a, b, similarity in rows]
+            )
+    explained: Iterable[tuple[ComparisonExplanation, ...]] = (
+        zip(*columns, strict=True) if columns else (() for _ in pairs)
+    )
+    return [
+        _pair_score(settings, plan, left, right, explanations)
+        for (left, right), explanations in zip(pairs, explained, strict=True)
+    ]
+
+
+def _explanation(
+    step: _Step,
+    index: int,
+    label: str,
+    left: str | None,
+    right: str | None,
+    similarity: float | None,
+) -> ComparisonExplanation:
+    """One comparison's outcome with its weight: the level's own, or the value's
+    frequency-adjusted one; nothing for a missing value."""
+    if index == MISSING:
+        weight, adjusted = 0.0, False
+    else:
+        parameters = step.adjusted[index]
+        if parameters is not None and left is not None:
+            weight, adjusted = _tf_weight(*parameters, left), True
+        else:
+            weight, adjusted = step.weights[index], False
+    shown = mask if step.sensitive else _same
+    return ComparisonExplanation(
+        step.comparison.name,
+        shown(left),
+        shown(right),
+        label,
+        index,
+        weight,
+        similarity,
+        adjusted,
+    )
+
+
+def _pair_score(
+    settings: MatchSettings,
+    plan: _Plan,
+    left: MatchRecord,
+    right: MatchRecord,
+    explanations: tuple[ComparisonExplanation, ...],
+) -> PairScore:
+    # Added in comparison order, as one running total: the same float whatever the path
+    # (``sum`` of floats is compensated from Python 3.12 and would differ in the last bit).
+    total = plan.prior_weight
+    for explanation in explanations:
+        total += explanation.weight
+    cannot, decisive = hard_rules(settings, left, right)
+    return PairScore(
+        left.key,
+        right.key,
+        total,
+        explanations,
+        plan.prior_weight,
+        cannot,
+        decisive,
+        settings.version,
+    )
 
 
 def _same(value: str | None) -> str | None:
