@@ -205,16 +205,14 @@ def match_many(
     candidate_inputs = {rid: to_match_record(settings, r) for rid, r in candidates.items()}
     # Every incoming record against the stored records it shares a block with, and the
     # incoming records against each other, blocked in memory with the same keys: all scored
-    # in one pass. A pair is taken with ``left`` the smaller key, as batch linking takes it,
-    # so its explanation reads the same whichever record arrived first.
+    # in one pass.
     own_pairs: list[tuple[str, int]] = []
     to_score: list[tuple[MatchRecord, MatchRecord]] = []
     for m in incoming:
         mine = {rid for h in hashes[m.key] for rid in blocks.get(h, ())} & candidates.keys()
         for rid in sorted(mine):
-            other = candidate_inputs[rid]
             own_pairs.append((m.key, rid))
-            to_score.append((m, other) if m.key <= other.key else (other, m))
+            to_score.append(_oriented(m, candidate_inputs[rid]))
     by_input = {m.key: m for m in incoming}
     in_batch = list(candidate_pairs(settings, incoming, max_block=MAX_BLOCK))
     to_score += [(by_input[a], by_input[b]) for a, b in in_batch]
@@ -649,10 +647,14 @@ def _matchable(record: SourceRecord) -> bool:
     return record.status is not SourceRecordStatus.DELETED
 
 
+def _oriented(x: MatchRecord, y: MatchRecord) -> tuple[MatchRecord, MatchRecord]:
+    """Scores are symmetric; a pair is taken with ``left`` the smaller key, as batch linking
+    takes it, so its explanation reads the same whichever record arrived first."""
+    return (x, y) if x.key <= y.key else (y, x)
+
+
 def _score(settings: MatchSettings, x: MatchRecord, y: MatchRecord) -> PairScore:
-    """Scores are symmetric; taken with ``left`` the smaller key, as batch linking takes them,
-    so a pair's explanation reads the same whichever record arrived first."""
-    return score_pair(settings, x, y) if x.key <= y.key else score_pair(settings, y, x)
+    return score_pair(settings, *_oriented(x, y))
 
 
 def _records(
