@@ -200,6 +200,21 @@ def record_by_key(
     )
 
 
+def new_record_ids(session: Session, count: int) -> list[int] | None:
+    """IDs for ``count`` new source records, or None where the database gives them as rows go in.
+
+    SQLite cannot say which new row ID belongs to which row of a many-row INSERT, so the ORM
+    inserts records one statement each there (10,000 statements for a file's two chunks). This
+    transaction holds SQLite's only write lock (``BEGIN IMMEDIATE``), so the IDs after the
+    largest are the ones SQLite would give, and records with their IDs go in as one
+    ``executemany``. PostgreSQL's sequence already numbers a many-row INSERT in one statement.
+    """
+    if count == 0 or session.get_bind().dialect.name != "sqlite":
+        return None
+    largest = session.scalar(select(func.max(SourceRecord.id))) or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
 def records(session: Session, record_ids: Collection[int]) -> list[SourceRecord]:
     out: list[SourceRecord] = []
     for chunk in _chunks(sorted(record_ids)):

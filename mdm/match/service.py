@@ -858,10 +858,13 @@ def _apply(
         gained[new].append(key)
         if old is not None:
             lost[old][new] += 1
-    for key in sorted(incoming):
-        if records[key].id is None:
-            # A new record enters the session only now that its golden record exists.
-            session.add(records[key])
+    # A new record enters the session only now that its golden record exists.
+    entering = [records[key] for key in sorted(incoming) if records[key].id is None]
+    for record, record_id in zip(
+        entering, repository.new_record_ids(session, len(entering)) or (), strict=False
+    ):
+        record.id = record_id
+    session.add_all(entering)
     session.flush()
     if tree.merges:
         _rearrange(
