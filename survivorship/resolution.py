@@ -119,14 +119,19 @@ def _resolve_attribute(
     attributes: dict[str, Any],
     lineage: dict[str, AttributeLineage],
 ) -> None:
-    candidates = [
-        Candidate(c, value, canonical(value), invalid=name in c.invalid)
-        for c in given
-        if not is_empty(value := c.attributes.get(name))
-    ]
-    if not candidates:
+    held = [(c, value) for c in given if not is_empty(value := c.attributes.get(name))]
+    if not held:
         return
     union = next((rule for rule in rules if isinstance(rule, UnionRule)), None)
+    if union is None and len(held) == 1:
+        # What _decide gives one candidate, without the canonical text it would never compare
+        # (a golden record of one record resolves every attribute this way).
+        attributes[name] = held[0][1]
+        lineage[name] = _lineage(held[0][0], ONLY_SOURCE)
+        return
+    candidates = [
+        Candidate(c, value, canonical(value), invalid=name in c.invalid) for c, value in held
+    ]
     if union is not None:
         items = union.combine(candidates)
         if items:
@@ -197,15 +202,15 @@ def _preferred(candidates: Sequence[Candidate]) -> Candidate:
     latest = [c for c in candidates if c.contribution.observed_at == newest]
     if len(latest) == 1:
         return latest[0]
-    return min(
-        latest,
-        key=lambda c: (
-            c.contribution.source_system,
-            c.contribution.source_key,
-            c.key,
-            canonical(dict(c.contribution.attributes)),
-        ),
-    )
+
+    def named(c: Candidate) -> tuple[str, str, str]:
+        return (c.contribution.source_system, c.contribution.source_key, c.key)
+
+    first = min(map(named, latest))
+    tied = [c for c in latest if named(c) == first]
+    if len(tied) == 1:
+        return tied[0]  # the usual case: the record as JSON is only built for a tie
+    return min(tied, key=lambda c: canonical(dict(c.contribution.attributes)))
 
 
 def _lineage(contribution: Contribution, rule: str) -> AttributeLineage:
