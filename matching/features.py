@@ -230,10 +230,16 @@ TRANSFORMS: Mapping[str, Transform] = MappingProxyType(
 )
 
 
-def _reach(attributes: Mapping[str, Any], path: str) -> list[Any]:
+def _reach(attributes: Mapping[str, Any], path: tuple[str, ...]) -> list[Any]:
     """The values at ``path``; lists (multi-valued attributes) are walked element by element."""
+    if len(path) == 1:
+        # The usual feature: one top-level attribute, without the walk below.
+        child = attributes.get(path[0])
+        if isinstance(child, (list, tuple)):
+            return list(child)
+        return [child] if child is not None and child != "" else []
     current: list[Any] = [attributes]
-    for part in path.split("."):
+    for part in path:
         following: list[Any] = []
         for node in current:
             # A plain dict first: the ABC check alone was a fifth of deriving features.
@@ -248,13 +254,13 @@ def _reach(attributes: Mapping[str, Any], path: str) -> list[Any]:
 
 
 def _derive_one(
-    path: str,
+    path: tuple[str, ...],
     transform: Transform,
     attributes: Mapping[str, Any],
     valid_only: bool,
     invalid_attributes: frozenset[str],
 ) -> list[str]:
-    if valid_only and path.split(".")[0] in invalid_attributes:
+    if valid_only and path[0] in invalid_attributes:
         return []
     out: dict[str, None] = {}
     for value in _reach(attributes, path):
@@ -262,6 +268,15 @@ def _derive_one(
             if derived:
                 out[derived] = None
     return list(out)
+
+
+@lru_cache(maxsize=1024)
+def _paths(attribute: str) -> tuple[bool, tuple[tuple[str, ...], ...]]:
+    """A feature's ``attribute`` read once: whether it names alternatives (``a|b``) rather than
+    parts (``a+b``), and each path split at its dots (a record derives twenty features)."""
+    alternatives = "|" in attribute
+    paths = attribute.split("|" if alternatives else "+")
+    return alternatives, tuple(tuple(path.split(".")) for path in paths)
 
 
 def _memoised(transform: Transform) -> Transform:
@@ -288,10 +303,11 @@ def derive(
 ) -> FeatureValues:
     # Sensitive values (an SSN) are derived afresh, never kept in the process-wide cache.
     transform = TRANSFORMS[spec.transform] if spec.sensitive else _MEMOISED[spec.transform]
-    if "|" in spec.attribute:
+    alternatives, paths = _paths(spec.attribute)
+    if alternatives:
         # Alternatives: any of the attributes ("legal_name|dba_name": either name of a supplier).
         found: dict[str, None] = {}
-        for path in spec.attribute.split("|"):
+        for path in paths:
             for value in _derive_one(
                 path, transform, attributes, spec.valid_only, invalid_attributes
             ):
@@ -299,8 +315,10 @@ def derive(
         return tuple(found)
     parts = [
         _derive_one(path, transform, attributes, spec.valid_only, invalid_attributes)
-        for path in spec.attribute.split("+")
+        for path in paths
     ]
+    if len(parts) == 1:
+        return tuple(parts[0])  # one part: its values, already distinct and in order
     if any(not values for values in parts):
         return ()
     if spec.combine == "sorted":

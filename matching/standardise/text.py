@@ -23,5 +23,7 @@ def strip_accents(s: str) -> str:
     >>> strip_accents("Peña Muñoz")
     'Pena Munoz'
     """
+    if s.isascii():
+        return s  # NFKD leaves ASCII as it is, and ASCII has no combining marks
     decomposed = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
