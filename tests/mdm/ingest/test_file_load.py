@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -464,3 +464,41 @@ def test_lines_are_the_same_however_the_file_arrives(text: str, cuts: list[int])
             assert line == file_load.LongLine(want[:5], len(want))
         else:
             assert line == want
+
+
+def test_a_chunk_of_new_records_goes_in_with_one_insert_numbered_after_the_records_there(
+    fresh_database_url: str,
+) -> None:
+    # One INSERT per chunk, not one per record: on SQLite, whose many-row INSERT cannot say
+    # which new row ID went to which row, the hub numbers the records itself.
+    settings = Settings(database_url=fresh_database_url, delivery_mode="off", file_chunk_records=40)
+    rows = [
+        employee(f"A{i}", "AMBER", f"PAMPLIN{i}", "1937-04-07", f"10{i + 1:03d}1234")
+        for i in range(60)
+    ]
+    inserted: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO source_record "):
+            inserted.append(statement)
+
+    with TestClient(create_app(settings)) as client:
+        make_system(client, "hr_a", sends=["employee"])
+        event.listen(Engine, "before_cursor_execute", seen)
+        try:
+            loaded = _post(client, "hr_a", ndjson(rows)).json()
+        finally:
+            event.remove(Engine, "before_cursor_execute", seen)
+
+    assert loaded["counts"]["created"] == 60
+    assert len(loaded["batch_ids"]) == 2
+    assert len(inserted) == 2
+    engine = create_engine_for_url(fresh_database_url)
+    try:
+        with Session(engine) as session:
+            rows_read = session.execute(select(SourceRecord.source_key, SourceRecord.id))
+            ids = {key: record_id for key, record_id in rows_read}
+    finally:
+        engine.dispose()
+    assert sorted(ids.values()) == list(range(1, 61))
+    assert max(ids[f"A{i}"] for i in range(40)) < min(ids[f"A{i}"] for i in range(40, 60))
