@@ -496,8 +496,8 @@ def test_a_chunk_of_new_records_goes_in_with_one_insert_numbered_after_the_recor
     engine = create_engine_for_url(fresh_database_url)
     try:
         with Session(engine) as session:
-            rows_read = session.execute(select(SourceRecord.source_key, SourceRecord.id))
-            ids = {key: record_id for key, record_id in rows_read}
+            # .all(): a Result has keys(), which dict() would take for a mapping's.
+            ids = dict(session.execute(select(SourceRecord.source_key, SourceRecord.id)).all())
     finally:
         engine.dispose()
     assert sorted(ids.values()) == list(range(1, 61))
