@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from mdm.db.checkpoint import SAFETY_NET_PAGES, WalCheckpointer
 
 # What orjson writes differently from the standard library goes to the standard library:
 # datetimes and dataclasses (refused, as before, rather than written in orjson's own way).
@@ -53,10 +56,24 @@ def loads(text: str | bytes) -> Any:
 SQLITE_CACHE_KIB = 16 * 1024
 
 
+_CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, WalCheckpointer] = weakref.WeakKeyDictionary()
+
+
+def wal_checkpointer(engine: Engine) -> WalCheckpointer | None:
+    """The thread checkpointing an SQLite file engine's write-ahead log (None for others)."""
+    return _CHECKPOINTERS.get(engine)
+
+
 def create_engine_for_url(url: str, *, echo: bool = False) -> Engine:
     codec: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": loads}
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, **codec)
+        path = engine.url.database
+        # An in-memory database has no write-ahead log.
+        in_memory = path in (None, "", ":memory:") or "mode=memory" in str(engine.url)
+        checkpointer = WalCheckpointer(path) if path and not in_memory else None
+        if checkpointer is not None:
+            _CHECKPOINTERS[engine] = checkpointer
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -74,7 +91,16 @@ def create_engine_for_url(url: str, *, echo: bool = False) -> Engine:
             # pooled connection keeps its own cache as it fills: up to 80 MiB for the five a
             # process keeps, 240 MiB with all fifteen open.
             cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+            if checkpointer is not None:
+                # The log is checkpointed by a thread of its own (mdm.db.checkpoint).
+                cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
             cursor.close()
+
+        if checkpointer is not None:
+
+            @event.listens_for(engine, "checkin")
+            def _sqlite_checkin(_dbapi_connection: Any, _record: Any) -> None:
+                checkpointer.wake()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
