@@ -151,7 +151,7 @@ def _resolve_group(
     attributes: dict[str, Any],
     lineage: dict[str, AttributeLineage],
 ) -> None:
-    candidates = []
+    held: list[tuple[Contribution, dict[str, Any]]] = []
     for contribution in given:
         value = {
             name: contribution.attributes[name]
@@ -159,16 +159,30 @@ def _resolve_group(
             if not is_empty(contribution.attributes.get(name))
         }
         if value:
-            invalid = any(name in contribution.invalid for name in value)
-            candidates.append(Candidate(contribution, value, canonical(value), invalid=invalid))
-    if not candidates:
+            held.append((contribution, value))
+    if not held:
         return
-    winner, rule = _decide(rules, candidates, context)
+    if len(held) == 1:
+        # One record holds the group: what _decide gives one candidate, without its canonical
+        # text (written as JSON, and never compared).
+        (contribution, value), rule = held[0], ONLY_SOURCE
+    else:
+        candidates = [
+            Candidate(
+                contribution,
+                value,
+                canonical(value),
+                invalid=any(name in contribution.invalid for name in value),
+            )
+            for contribution, value in held
+        ]
+        winner, rule = _decide(rules, candidates, context)
+        contribution, value = winner.contribution, winner.value
     # The winner supplies every attribute of the group; one it lacks stays empty rather than
     # being filled from another record.
-    for name, value in winner.value.items():
-        attributes[name] = value
-        lineage[name] = _lineage(winner.contribution, rule)
+    for name, item in value.items():
+        attributes[name] = item
+        lineage[name] = _lineage(contribution, rule)
 
 
 def _decide(
