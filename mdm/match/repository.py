@@ -72,21 +72,15 @@ def replace_blocking_keys_of(
     for chunk in _chunks(sorted(changed)):
         session.execute(delete(BlockingKey).where(BlockingKey.source_record_id.in_(chunk)))
     rows = [
-        (domain, h, record_id)
-        for record_id, hashes in sorted(keys.items())
-        for h in sorted(hashes)
+        (domain, h, record_id) for record_id, hashes in sorted(keys.items()) for h in sorted(hashes)
     ]
     if rows:
         # Sixteen keys per employee record: a file's chunk of 5,000 writes 80,000 rows. They
         # are plain text and integers that no type converts, never read back as objects, so
-        # they go to the driver's executemany as tuples (SQLAlchemy's per-row parameter
-        # processing cost more than the insert itself).
-        bulk.flush(session)  # what the session holds goes first, as any statement would have it
-        marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
-        session.connection().exec_driver_sql(
-            f"INSERT INTO {_BLOCKING_KEY_TABLE.name} (domain, key_hash, source_record_id) "
-            f"VALUES ({marker}, {marker}, {marker})",
-            rows,
+        # they go to the driver as they are (SQLAlchemy's per-row parameter processing cost
+        # more than the insert itself), and on SQLite in the background (bulk.insert_behind).
+        bulk.insert_behind(
+            session, _BLOCKING_KEY_TABLE, ("domain", "key_hash", "source_record_id"), rows
         )
 
 
