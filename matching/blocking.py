@@ -9,7 +9,7 @@ file in memory, so both modes see the same candidate pairs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations, product
 
 from matching.features import MatchRecord
@@ -20,8 +20,22 @@ from matching.settings import MatchSettings
 DEFAULT_MAX_BLOCK = 200
 
 
+# A record's blocking keys as (rule name, joined values): a rule's name may hold any character.
+RuleKeys = frozenset[tuple[str, str]]
+
+
 def blocking_keys(settings: MatchSettings, record: MatchRecord) -> frozenset[str]:
-    return frozenset(f"{rule}:{values}" for rule, values in _rule_keys(settings, record))
+    return key_texts(rule_keys(settings, record))
+
+
+def rule_keys(settings: MatchSettings, record: MatchRecord) -> RuleKeys:
+    """A record's blocking keys by rule, for :func:`candidate_pairs` and :func:`key_texts`."""
+    return frozenset(_rule_keys(settings, record))
+
+
+def key_texts(keys: RuleKeys) -> frozenset[str]:
+    """Blocking keys as the text the hub's blocking index hashes (``rule:values``)."""
+    return frozenset(f"{rule}:{values}" for rule, values in keys)
 
 
 def _rule_keys(settings: MatchSettings, record: MatchRecord) -> Iterator[tuple[str, str]]:
@@ -39,10 +53,14 @@ def candidate_pairs(
     records: Iterable[MatchRecord],
     *,
     max_block: int = DEFAULT_MAX_BLOCK,
+    keys: Mapping[str, RuleKeys] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """Every pair of record keys sharing a blocking key, each once, ``(smaller, larger)``."""
+    """Every pair of record keys sharing a blocking key, each once, ``(smaller, larger)``.
+
+    ``keys``: the records' :func:`rule_keys` by record key, when the caller made them already.
+    """
     seen: set[tuple[str, str]] = set()
-    for members in _blocks(settings, records).values():
+    for members in _blocks(settings, records, keys).values():
         if len(members) > max_block:
             continue
         for a, b in combinations(sorted(members), 2):
@@ -68,11 +86,14 @@ def candidate_pairs_by_rule(
 
 
 def _blocks(
-    settings: MatchSettings, records: Iterable[MatchRecord]
+    settings: MatchSettings,
+    records: Iterable[MatchRecord],
+    keys: Mapping[str, RuleKeys] | None = None,
 ) -> dict[tuple[str, str], set[str]]:
     """The members of every block, by (rule name, key): a rule's name may hold any character."""
     blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
     for record in records:
-        for key in set(_rule_keys(settings, record)):
+        known = keys.get(record.key) if keys is not None else None
+        for key in known if known is not None else set(_rule_keys(settings, record)):
             blocks[key].add(record.key)
     return blocks

@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from matching.blocking import blocking_keys, candidate_pairs
+from matching.blocking import blocking_keys, candidate_pairs, key_texts, rule_keys
 from matching.clustering import (
     CandidateReason,
     Clustering,
@@ -190,9 +190,10 @@ def match_many(
     if len(batch) != len(records):
         raise ValueError("match_many needs each source record once; a batch repeated a key")
     batch_ids = {r.id for r in records if r.id is not None}
+    keys = {m.key: rule_keys(settings, m) for m in incoming}
     hashes = {
-        m.key: {repository.hash_key(spec.name, k) for k in blocking_keys(settings, m)}
-        for m in incoming
+        key: {repository.hash_key(spec.name, text) for text in key_texts(its_keys)}
+        for key, its_keys in keys.items()
     }
     repository.lock_keys(session, set().union(*hashes.values()))
 
@@ -214,7 +215,7 @@ def match_many(
             own_pairs.append((m.key, rid))
             to_score.append(_oriented(m, candidate_inputs[rid]))
     by_input = {m.key: m for m in incoming}
-    in_batch = list(candidate_pairs(settings, incoming, max_block=MAX_BLOCK))
+    in_batch = list(candidate_pairs(settings, incoming, max_block=MAX_BLOCK, keys=keys))
     to_score += [(by_input[a], by_input[b]) for a, b in in_batch]
     scored = score_pairs(settings, to_score)
     own_scores: dict[str, dict[int, PairScore]] = {m.key: {} for m in incoming}

@@ -232,3 +232,27 @@ def test_training_sees_each_rules_pairs_as_blocking_does_whatever_the_rule_names
     assert set(by_rule) == {rule.name for rule in named.blocking}
     assert set().union(*by_rule.values()) == set(candidate_pairs(named, records))
     assert by_rule["hr:npi"] == {("a", "c")}
+
+
+def test_blocking_with_keys_made_beforehand_gives_the_same_pairs_in_the_same_order() -> None:
+    # The hub makes a batch's keys once, for its blocking index and for blocking in memory.
+    from matching.blocking import blocking_keys, candidate_pairs, key_texts, rule_keys
+
+    records = [
+        rec("a", npi=NPI_A, birth_date="1970-01-02", **JOHN),
+        rec("b", birth_date="1970-01-02", **JOHN),
+        rec("c", npi=NPI_A, last_name="JONES", first_name="MARY"),
+        rec("d", last_name="SMYTHE", first_name="JON", birth_date="1981-05-06"),
+        rec("e", npi=NPI_B, last_name="SMITH", first_name="JOHN"),
+    ]
+    keys = {r.key: rule_keys(PROVIDER, r) for r in records}
+
+    made = list(candidate_pairs(PROVIDER, records, keys=keys))
+
+    assert made == list(candidate_pairs(PROVIDER, records))
+    assert ("a", "b") in made
+    assert ("a", "c") in made
+    assert all(key_texts(keys[r.key]) == blocking_keys(PROVIDER, r) for r in records)
+    # Keys given for a record are used instead of its own.
+    assert ("a", "d") not in made
+    assert ("a", "d") in candidate_pairs(PROVIDER, records, keys={**keys, "d": keys["a"]})
