@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -9,6 +8,7 @@ from sqlalchemy import Table, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from mdm.db import bulk
+from mdm.db.json import one_of
 from mdm.models import (
     BlockingKey,
     CandidateStatus,
@@ -89,19 +89,14 @@ def block_members(
 ) -> dict[str, list[int]]:
     """Records in each of these blocks; blocks larger than ``max_block`` are left out."""
     members: dict[str, list[int]] = {}
-    ordered = sorted(hashes)
-    # A file's chunk asks for tens of thousands of blocks: 5,000 per query stays well inside
-    # both databases' limits on bound parameters (65,535 on PostgreSQL, 32,766 on SQLite since
-    # 3.32; an older SQLite allows 999).
-    size = 500 if sqlite3.sqlite_version_info < (3, 32) else 5000
-    for chunk in (ordered[i : i + size] for i in range(0, len(ordered), size)):
-        # One query: a block's size is counted here rather than by a second GROUP BY.
-        for key_hash, record_id in session.execute(
-            select(BlockingKey.key_hash, BlockingKey.source_record_id).where(
-                BlockingKey.domain == domain, BlockingKey.key_hash.in_(chunk)
-            )
-        ):
-            members.setdefault(key_hash, []).append(record_id)
+    # One query whatever the number of blocks (a file's chunk asks for tens of thousands).
+    for key_hash, record_id in session.execute(
+        select(BlockingKey.key_hash, BlockingKey.source_record_id).where(
+            BlockingKey.domain == domain,
+            one_of(session, BlockingKey.key_hash, sorted(hashes)),
+        )
+    ):
+        members.setdefault(key_hash, []).append(record_id)
     return {h: ids for h, ids in members.items() if len(ids) <= max_block}
 
 

@@ -6,8 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from mdm.audit import service as audit
 from mdm.db.engine import dumps, loads
+from mdm.db.json import one_of
+from mdm.models import AuditEntry
 from tests.helpers import make_system, send
 
 BIG = 123456789012345678901234  # an account number of 24 digits, sent as a JSON number
@@ -65,3 +70,26 @@ def test_nan_and_infinity_are_refused_by_field_and_kept_by_name(client: TestClie
     kept = client.get(f"/api/v1/rejects/{row['reject_id']}").json()["payload"]
     assert kept["attributes"]["specialty"] == "NaN"
     assert kept["attributes"]["npi"] == "Infinity"
+
+
+def test_one_of_finds_rows_among_more_values_than_a_statement_may_bind(session: Session) -> None:
+    # 40,000 values: more than SQLite's 32,766 bound parameters, in one statement.
+    odd = ['o"neil', "back\\slash", "José", "x" * 190]
+    for entity_id in [*odd, "kept-1", "kept-2", "other"]:
+        audit.record(session, actor="t", action="test.one_of", entity_type="t", entity_id=entity_id)
+    session.flush()
+    wanted = [f"missing-{i}" for i in range(40_000)] + odd + ["kept-1", "kept-2"]
+
+    found = session.scalars(
+        select(AuditEntry.entity_id).where(
+            AuditEntry.action == "test.one_of", one_of(session, AuditEntry.entity_id, wanted)
+        )
+    ).all()
+
+    assert sorted(found) == sorted([*odd, "kept-1", "kept-2"])
+    assert (
+        session.scalars(
+            select(AuditEntry.entity_id).where(one_of(session, AuditEntry.entity_id, []))
+        ).all()
+        == []
+    )
