@@ -13,9 +13,11 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     ColumnExpressionArgument,
     SQLColumnExpression,
+    cast,
     exists,
     func,
     literal,
@@ -67,19 +69,23 @@ class ObjectArray:
 
 
 def one_of(
-    session: Session, column: SQLColumnExpression[str], values: Sequence[str]
+    session: Session, column: SQLColumnExpression[Any], values: Sequence[str] | Sequence[int]
 ) -> ColumnElement[bool]:
-    """``column IN values``, with the values bound as one JSON array rather than one parameter
-    each.
+    """``column IN values``, with the values (text or integers) bound as one JSON array rather
+    than one parameter each.
 
-    A file's chunk looks up tens of thousands of blocking keys: SQLAlchemy's rendering and
-    processing of a parameter per value cost more than the lookup itself, and a statement may
-    bind at most 32,766 of them on SQLite. Both databases read the array as rows and probe the
-    column's index with each (SQLite: ``SEARCH ... USING INDEX``).
+    A file's chunk looks up tens of thousands of blocking keys, and thousands of records and
+    golden records: SQLAlchemy's rendering and processing of a parameter per value cost more
+    than the lookup itself, and a statement may bind at most 32,766 of them on SQLite. Both
+    databases read the array as rows and probe the column's index with each (SQLite:
+    ``SEARCH ... USING INDEX``).
     """
     if session.get_bind().dialect.name == "postgresql":
         array = literal(list(values), JSONB)  # written by the engine's JSON serialiser
         items = func.jsonb_array_elements_text(array).table_valued("value")
-    else:
-        items = func.json_each(orjson.dumps(list(values)).decode()).table_valued("value")
+        value: ColumnElement[Any] = items.c.value
+        if values and isinstance(values[0], int):
+            value = cast(value, BigInteger)  # the elements come out as text
+        return column.in_(select(value))
+    items = func.json_each(orjson.dumps(list(values)).decode()).table_valued("value")
     return column.in_(select(items.c.value))

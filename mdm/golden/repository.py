@@ -8,6 +8,7 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mdm.db import bulk
+from mdm.db.json import one_of
 from mdm.models import (
     DownstreamKey,
     GoldenMerge,
@@ -34,26 +35,24 @@ def get(session: Session, golden_id: str, *, for_update: bool = False) -> Golden
 def get_many(
     session: Session, golden_ids: Sequence[str], *, for_update: bool = False
 ) -> dict[str, GoldenRecord]:
-    found: dict[str, GoldenRecord] = {}
-    wanted = sorted(set(golden_ids))
-    for start in range(0, len(wanted), 500):
-        stmt = select(GoldenRecord).where(GoldenRecord.id.in_(wanted[start : start + 500]))
-        if for_update:
-            stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        found.update((g.id, g) for g in session.scalars(stmt))
-    return found
+    if not golden_ids:
+        return {}
+    stmt = select(GoldenRecord).where(one_of(session, GoldenRecord.id, sorted(set(golden_ids))))
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return {g.id: g for g in session.scalars(stmt)}
 
 
 def members_of(session: Session, golden_ids: Sequence[str]) -> dict[str, list[SourceRecord]]:
     out: dict[str, list[SourceRecord]] = {}
-    wanted = sorted(set(golden_ids))
-    for start in range(0, len(wanted), 500):
-        for record in session.scalars(
-            select(SourceRecord)
-            .where(SourceRecord.golden_id.in_(wanted[start : start + 500]))
-            .order_by(SourceRecord.id)
-        ):
-            out.setdefault(record.golden_id, []).append(record)
+    if not golden_ids:
+        return out
+    for record in session.scalars(
+        select(SourceRecord)
+        .where(one_of(session, SourceRecord.golden_id, sorted(set(golden_ids))))
+        .order_by(SourceRecord.id)
+    ):
+        out.setdefault(record.golden_id, []).append(record)
     return out
 
 

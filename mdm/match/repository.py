@@ -215,10 +215,15 @@ def new_record_ids(session: Session, count: int) -> list[int] | None:
 
 
 def records(session: Session, record_ids: Collection[int]) -> list[SourceRecord]:
-    out: list[SourceRecord] = []
-    for chunk in _chunks(sorted(record_ids)):
-        out.extend(session.scalars(select(SourceRecord).where(SourceRecord.id.in_(chunk))))
-    return sorted(out, key=lambda r: r.id)
+    if not record_ids:
+        return []
+    return list(
+        session.scalars(
+            select(SourceRecord)
+            .where(one_of(session, SourceRecord.id, sorted(record_ids)))
+            .order_by(SourceRecord.id)
+        )
+    )
 
 
 def matchable_members(session: Session, golden_ids: Collection[str]) -> list[SourceRecord]:

@@ -93,3 +93,21 @@ def test_one_of_finds_rows_among_more_values_than_a_statement_may_bind(session: 
         ).all()
         == []
     )
+
+
+def test_one_of_takes_integers_too(session: Session) -> None:
+    for entity_id in ("int-1", "int-2", "int-3"):
+        audit.record(
+            session, actor="t", action="test.one_of_int", entity_type="t", entity_id=entity_id
+        )
+    session.flush()
+    ids = session.scalars(
+        select(AuditEntry.id).where(AuditEntry.action == "test.one_of_int").order_by(AuditEntry.id)
+    ).all()
+    wanted = [ids[0], ids[2], *range(10**9, 10**9 + 40_000)]
+
+    found = session.scalars(
+        select(AuditEntry.entity_id).where(one_of(session, AuditEntry.id, wanted))
+    ).all()
+
+    assert sorted(found) == ["int-1", "int-3"]
