@@ -101,8 +101,12 @@ def resolve_ids(session: Session, golden_ids: set[str]) -> dict[str, str]:
     return {g: resolve(session, g).id for g in golden_ids}
 
 
-def found(session: Session, *, spec: DomainSpec) -> GoldenRecord:
-    """A new, still empty golden record (version 0 until :func:`refresh` gives it content)."""
+def found(session: Session, *, spec: DomainSpec, add: bool = True) -> GoldenRecord:
+    """A new, still empty golden record (version 0 until :func:`refresh` gives it content).
+
+    ``add=False``: not added to the session; the caller adds it once built, so that it is
+    written once, with its content, rather than inserted empty and updated.
+    """
     now = utcnow()
     golden = GoldenRecord(
         id=new_golden_id(spec.id_prefix),
@@ -114,7 +118,8 @@ def found(session: Session, *, spec: DomainSpec) -> GoldenRecord:
         created_at=now,
         updated_at=now,
     )
-    repository.add(session, golden)
+    if add:
+        repository.add(session, golden)
     return golden
 
 

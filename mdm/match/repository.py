@@ -199,17 +199,28 @@ def record_by_key(
     )
 
 
-def new_record_ids(session: Session, count: int) -> list[int] | None:
-    """IDs for ``count`` new source records, or None where the database gives them as rows go in.
+def new_record_ids(session: Session, count: int) -> list[int]:
+    """IDs for ``count`` new source records, taken before they are written.
 
-    SQLite cannot say which new row ID belongs to which row of a many-row INSERT, so the ORM
-    inserts records one statement each there (10,000 statements for a file's two chunks). This
-    transaction holds SQLite's only write lock (``BEGIN IMMEDIATE``), so the IDs after the
-    largest are the ones SQLite would give, and records with their IDs go in as one
-    ``executemany``. PostgreSQL's sequence already numbers a many-row INSERT in one statement.
+    With their IDs known a batch's records go in as one ``executemany`` (SQLite cannot say
+    which new row ID belongs to which row of a many-row INSERT, so the ORM inserted records
+    one statement each there), and golden records they found can be built before anything is
+    written. PostgreSQL: the column's own sequence. SQLite: this transaction holds the only
+    write lock (``BEGIN IMMEDIATE``), so the IDs after the largest are the ones SQLite would
+    give.
     """
-    if count == 0 or session.get_bind().dialect.name != "sqlite":
-        return None
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('source_record', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
     largest = session.scalar(select(func.max(SourceRecord.id))) or 0
     return list(range(largest + 1, largest + 1 + count))
 

@@ -842,9 +842,21 @@ def _apply(
             claimed.add(g)
     applied = _Applied(targets={})
     applied.revived = {g: tree.merges[g] for g in claimed if g in tree.merges}
+    arriving = {key for key in incoming if records[key].id is None}
+    # A golden record founded by new records alone is written once, built: nothing stored
+    # refers to it before they do. One that takes stored records, or any where merge history
+    # is rearranged, goes in empty first, as the statements moving them need it to exist.
+    built_first = {
+        members
+        for members, target in chosen.items()
+        if target is None and not tree.merges and arriving.issuperset(members)
+    }
+    built: list[GoldenRecord] = []
     for members, target in chosen.items():
         if target is None:
-            founded = golden.found(session, spec=spec)
+            founded = golden.found(session, spec=spec, add=members not in built_first)
+            if members in built_first:
+                built.append(founded)
             target = founded.id
             applied.founded[target] = founded
             chosen[members] = target
@@ -859,13 +871,15 @@ def _apply(
         gained[new].append(key)
         if old is not None:
             lost[old][new] += 1
-    # A new record enters the session only now that its golden record exists.
-    entering = [records[key] for key in sorted(incoming) if records[key].id is None]
-    for record, record_id in zip(
-        entering, repository.new_record_ids(session, len(entering)) or (), strict=False
+    # A new record enters the session only now that its golden record exists; with its ID
+    # taken first, so that golden records built first name it in their lineage.
+    entering = sorted(arriving)
+    for key, record_id in zip(
+        entering, repository.new_record_ids(session, len(entering)), strict=True
     ):
-        record.id = record_id
-    session.add_all(entering)
+        records[key].id = record_id
+    later = {key for members in built_first for key in members}
+    session.add_all(records[key] for key in entering if key not in later)
     session.flush()
     if tree.merges:
         _rearrange(
@@ -892,6 +906,9 @@ def _apply(
             actor=actor,
             trigger=trigger,
         )
+    # Built: each goes in once, before the records naming it.
+    session.add_all(built)
+    session.add_all(records[key] for key in entering if key in later)
     session.flush()
     if not clustering.candidates and not known:
         # A new record alone in its neighbourhood: nothing to propose, nothing stale to retire.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -502,3 +503,45 @@ def test_a_chunk_of_new_records_goes_in_with_one_insert_numbered_after_the_recor
         engine.dispose()
     assert sorted(ids.values()) == list(range(1, 61))
     assert max(ids[f"A{i}"] for i in range(40)) < min(ids[f"A{i}"] for i in range(40, 60))
+
+
+def test_golden_records_founded_by_a_file_are_written_once_built(fresh_database_url: str) -> None:
+    # Inserted with their content and version 1, not inserted empty and then updated.
+    settings = Settings(database_url=fresh_database_url, delivery_mode="off", file_chunk_records=40)
+
+    def word(i: int, salt: str) -> str:  # sixty unrelated names
+        digest = hashlib.sha256(f"{salt}{i}".encode()).digest()
+        return "".join(chr(65 + b % 26) for b in digest[:7])
+
+    rows = [
+        employee(
+            f"A{i}",
+            word(i, "first"),
+            word(i, "last"),
+            f"19{i + 30}-0{i % 9 + 1}-1{i % 9}",
+            f"10{i + 1:03d}1234",
+        )
+        for i in range(60)
+    ]
+    written: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "golden_record" in statement.split("(")[0] and not statement.startswith("SELECT"):
+            written.append(statement.split()[0])
+
+    with TestClient(create_app(settings)) as client:
+        make_system(client, "hr_a", sends=["employee"])
+        event.listen(Engine, "before_cursor_execute", seen)
+        try:
+            loaded = _post(client, "hr_a", ndjson(rows)).json()
+        finally:
+            event.remove(Engine, "before_cursor_execute", seen)
+        golden_id = client.get(
+            "/api/v1/sources/hr_a/domains/employee/records/A7", headers=HEADERS
+        ).json()["golden_id"]
+        shown = client.get(f"/api/v1/golden/employee/{golden_id}", headers=HEADERS).json()
+
+    assert loaded["counts"]["created"] == 60
+    assert written == ["INSERT", "INSERT"]  # one per chunk, and no UPDATE
+    assert shown["version"] == 1
+    assert shown["attributes"]["last_name"] == word(7, "last").capitalize()
