@@ -88,8 +88,8 @@ def replace_blocking_keys_of(
         # Sixteen keys per employee record: a file's chunk of 5,000 writes 80,000 rows. They
         # are plain text and integers that no type converts, never read back as objects, so
         # they go to the driver as they are (SQLAlchemy's per-row parameter processing cost
-        # more than the insert itself), and on SQLite in the background (bulk.insert_behind).
-        bulk.insert_behind(
+        # more than the insert itself), in one statement on SQLite (bulk.insert_rows).
+        bulk.insert_rows(
             session, _BLOCKING_KEY_TABLE, ("domain", "key_hash", "source_record_id"), rows
         )
 
