@@ -11,9 +11,12 @@ the next chunk goes on meanwhile.
 
 The thread starts with the first transaction and ends after :data:`IDLE_SECONDS` without one, so
 an engine that is dropped without ``dispose()`` (or a forked worker) leaves no thread behind.
-Checkpoints are PASSIVE: they never wait for readers or writers, and copy what they can. Should
-the thread fall behind, the committing connection still checkpoints past
-:data:`SAFETY_NET_PAGES`, so the log cannot grow without bound.
+Checkpoints are PASSIVE: they never wait for readers or writers, and copy what they can. SQLite
+starts the log over only when a writer begins after a checkpoint that copied everything; a file
+whose chunks commit back to back begins each chunk before the thread has finished, so the log
+grows during such a load, up to :data:`SAFETY_NET_PAGES` (400 MiB), where the committing
+connection checkpoints itself, as before. Once the log starts over, SQLite truncates the file
+to :data:`LOG_LIMIT_BYTES`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from collections.abc import Callable
 # 400 MiB, several of a file's chunks, well above what one transaction writes.
 SAFETY_NET_PAGES = 100_000
 IDLE_SECONDS = 5.0
+# What the log file is cut back to when it starts over (SQLite's journal_size_limit).
+LOG_LIMIT_BYTES = 64 * 1024 * 1024
 _log = logging.getLogger(__name__)
 
 
@@ -47,7 +52,9 @@ class WalCheckpointer:
         self._path = path
         self._idle = idle_seconds
         self._wake = threading.Event()
-        self._lock = threading.Lock()
+        # Re-entrant: the collector may close an abandoned connection of this engine inside
+        # wake(), whose check-in wakes it again.
+        self._lock = threading.RLock()
         self._thread: threading.Thread | None = None
         self.checkpoints = 0  # completed, for tests and diagnostics
         # A forked child (a Celery worker) inherits neither the thread nor, safely, a lock some
@@ -55,7 +62,8 @@ class WalCheckpointer:
         os.register_at_fork(after_in_child=_after_fork(weakref.ref(self)))
 
     def _forked(self) -> None:
-        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._lock = threading.RLock()
         self._thread = None
 
     @property

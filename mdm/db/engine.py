@@ -9,6 +9,7 @@ transactions with the same semantics.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import weakref
 from typing import Any
@@ -17,7 +18,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from mdm.db.checkpoint import SAFETY_NET_PAGES, WalCheckpointer
+from mdm.db.checkpoint import LOG_LIMIT_BYTES, SAFETY_NET_PAGES, WalCheckpointer
 
 # What orjson writes differently from the standard library goes to the standard library:
 # datetimes and dataclasses (refused, as before, rather than written in orjson's own way).
@@ -54,6 +55,7 @@ def loads(text: str | bytes) -> Any:
 
 
 SQLITE_CACHE_KIB = 16 * 1024
+_log = logging.getLogger(__name__)
 
 
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, WalCheckpointer] = weakref.WeakKeyDictionary()
@@ -94,13 +96,19 @@ def create_engine_for_url(url: str, *, echo: bool = False) -> Engine:
             if checkpointer is not None:
                 # The log is checkpointed by a thread of its own (mdm.db.checkpoint).
                 cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
+                cursor.execute(f"PRAGMA journal_size_limit={LOG_LIMIT_BYTES}")
             cursor.close()
 
         if checkpointer is not None:
 
             @event.listens_for(engine, "checkin")
             def _sqlite_checkin(_dbapi_connection: Any, _record: Any) -> None:
-                checkpointer.wake()
+                try:
+                    checkpointer.wake()
+                except Exception:
+                    # Never at the pool's expense (a connection it would lose): the committing
+                    # connections' safety net still checkpoints.
+                    _log.warning("could not wake the checkpoint thread", exc_info=True)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
 
-from mdm.db.checkpoint import SAFETY_NET_PAGES, WalCheckpointer
+from mdm.db.checkpoint import LOG_LIMIT_BYTES, SAFETY_NET_PAGES, WalCheckpointer
 from mdm.db.engine import create_engine_for_url, wal_checkpointer
 
 
@@ -43,6 +44,10 @@ def test_a_commit_reaches_the_database_file_through_the_checkpoint_thread(tmp_pa
             # Committing connections only checkpoint past the safety net.
             assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == (
                 SAFETY_NET_PAGES
+            )
+            # ... and the log is cut back to this when it starts over.
+            assert connection.execute(text("PRAGMA journal_size_limit")).scalar() == (
+                LOG_LIMIT_BYTES
             )
             connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"))
             connection.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "x" * 200}] * 5000)
@@ -85,3 +90,21 @@ def test_the_thread_ends_when_idle_and_a_later_transaction_starts_another(tmp_pa
         assert checkpointer.checkpoints == 2
     finally:
         writer.close()
+
+
+def test_a_wake_inside_a_wake_does_not_hang(tmp_path: Path) -> None:
+    # The collector may close an abandoned connection of the engine inside wake(); its
+    # check-in wakes the checkpointer again, on the same thread.
+    path = tmp_path / "hub.db"
+    sqlite3.connect(path).close()
+    checkpointer = WalCheckpointer(str(path), idle_seconds=0.2)
+
+    def reenter() -> None:
+        with checkpointer._lock:  # as wake() holds it while it starts the thread
+            checkpointer.wake()
+
+    caller = threading.Thread(target=reenter, daemon=True)
+    caller.start()
+    caller.join(timeout=5)
+    assert not caller.is_alive()
+    assert _eventually(lambda: checkpointer.checkpoints == 1)
