@@ -8,7 +8,7 @@ element's ``code`` needs the array's elements as rows, which each database spell
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import Any
 
 import orjson
@@ -69,7 +69,7 @@ class ObjectArray:
 
 
 def one_of(
-    session: Session, column: SQLColumnExpression[Any], values: Sequence[str] | Sequence[int]
+    session: Session, column: SQLColumnExpression[Any], values: Collection[str] | Collection[int]
 ) -> ColumnElement[bool]:
     """``column IN values``, with the values (text or integers) bound as one JSON array rather
     than one parameter each.
@@ -80,12 +80,13 @@ def one_of(
     databases read the array as rows and probe the column's index with each (SQLite:
     ``SEARCH ... USING INDEX``).
     """
+    given: list[Any] = list(values)
     if session.get_bind().dialect.name == "postgresql":
-        array = literal(list(values), JSONB)  # written by the engine's JSON serialiser
+        array = literal(given, JSONB)  # written by the engine's JSON serialiser
         items = func.jsonb_array_elements_text(array).table_valued("value")
         value: ColumnElement[Any] = items.c.value
-        if values and isinstance(values[0], int):
+        if given and isinstance(given[0], int):
             value = cast(value, BigInteger)  # the elements come out as text
         return column.in_(select(value))
-    items = func.json_each(orjson.dumps(list(values)).decode()).table_valued("value")
+    items = func.json_each(orjson.dumps(given).decode()).table_valued("value")
     return column.in_(select(items.c.value))
