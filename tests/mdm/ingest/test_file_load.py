@@ -467,29 +467,54 @@ def test_lines_are_the_same_however_the_file_arrives(text: str, cuts: list[int])
             assert line == want
 
 
+def _people(count: int) -> list[dict[str, Any]]:
+    """``count`` unrelated employees (no two of them match), keys A0, A1, ..."""
+
+    def word(i: int, salt: str) -> str:
+        digest = hashlib.sha256(f"{salt}{i}".encode()).digest()
+        return "".join(chr(65 + b % 26) for b in digest[:7])
+
+    return [
+        employee(
+            f"A{i}",
+            word(i, "first"),
+            word(i, "last"),
+            f"19{i + 30}-0{i % 9 + 1}-1{i % 9}",
+            f"10{i + 1:03d}1234",
+        )
+        for i in range(count)
+    ]
+
+
+def _load_watching(
+    client: TestClient, rows: list[Any], watched: Callable[[str], bool]
+) -> tuple[dict[str, Any], list[str]]:
+    """Load ``rows`` as hr_a's file; the response and every statement ``watched`` picks."""
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if watched(statement):
+            statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        loaded = _post(client, "hr_a", ndjson(rows)).json()
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    return loaded, statements
+
+
 def test_a_chunk_of_new_records_goes_in_with_one_insert_numbered_after_the_records_there(
     fresh_database_url: str,
 ) -> None:
     # One INSERT per chunk, not one per record: on SQLite, whose many-row INSERT cannot say
     # which new row ID went to which row, the hub numbers the records itself.
     settings = Settings(database_url=fresh_database_url, delivery_mode="off", file_chunk_records=40)
-    rows = [
-        employee(f"A{i}", "AMBER", f"PAMPLIN{i}", "1937-04-07", f"10{i + 1:03d}1234")
-        for i in range(60)
-    ]
-    inserted: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("INSERT INTO source_record "):
-            inserted.append(statement)
-
     with TestClient(create_app(settings)) as client:
         make_system(client, "hr_a", sends=["employee"])
-        event.listen(Engine, "before_cursor_execute", seen)
-        try:
-            loaded = _post(client, "hr_a", ndjson(rows)).json()
-        finally:
-            event.remove(Engine, "before_cursor_execute", seen)
+        loaded, inserted = _load_watching(
+            client, _people(60), lambda sql: sql.startswith("INSERT INTO source_record ")
+        )
 
     assert loaded["counts"]["created"] == 60
     assert len(loaded["batch_ids"]) == 2
@@ -508,40 +533,20 @@ def test_a_chunk_of_new_records_goes_in_with_one_insert_numbered_after_the_recor
 def test_golden_records_founded_by_a_file_are_written_once_built(fresh_database_url: str) -> None:
     # Inserted with their content and version 1, not inserted empty and then updated.
     settings = Settings(database_url=fresh_database_url, delivery_mode="off", file_chunk_records=40)
-
-    def word(i: int, salt: str) -> str:  # sixty unrelated names
-        digest = hashlib.sha256(f"{salt}{i}".encode()).digest()
-        return "".join(chr(65 + b % 26) for b in digest[:7])
-
-    rows = [
-        employee(
-            f"A{i}",
-            word(i, "first"),
-            word(i, "last"),
-            f"19{i + 30}-0{i % 9 + 1}-1{i % 9}",
-            f"10{i + 1:03d}1234",
-        )
-        for i in range(60)
-    ]
-    written: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if "golden_record" in statement.split("(")[0] and not statement.startswith("SELECT"):
-            written.append(statement.split()[0])
-
+    people = _people(60)
     with TestClient(create_app(settings)) as client:
         make_system(client, "hr_a", sends=["employee"])
-        event.listen(Engine, "before_cursor_execute", seen)
-        try:
-            loaded = _post(client, "hr_a", ndjson(rows)).json()
-        finally:
-            event.remove(Engine, "before_cursor_execute", seen)
+        loaded, written = _load_watching(
+            client,
+            people,
+            lambda sql: "golden_record" in sql.split("(")[0] and not sql.startswith("SELECT"),
+        )
         golden_id = client.get(
             "/api/v1/sources/hr_a/domains/employee/records/A7", headers=HEADERS
         ).json()["golden_id"]
         shown = client.get(f"/api/v1/golden/employee/{golden_id}", headers=HEADERS).json()
 
     assert loaded["counts"]["created"] == 60
-    assert written == ["INSERT", "INSERT"]  # one per chunk, and no UPDATE
+    assert [sql.split()[0] for sql in written] == ["INSERT", "INSERT"]  # one per chunk, no UPDATE
     assert shown["version"] == 1
-    assert shown["attributes"]["last_name"] == word(7, "last").capitalize()
+    assert shown["attributes"]["last_name"] == people[7]["attributes"]["last_name"].capitalize()
