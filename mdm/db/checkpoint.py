@@ -25,6 +25,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable
 
@@ -32,6 +33,8 @@ from collections.abc import Callable
 # 400 MiB, several of a file's chunks, well above what one transaction writes.
 SAFETY_NET_PAGES = 100_000
 IDLE_SECONDS = 5.0
+# The least time from one checkpoint's start to the next one's.
+INTERVAL_SECONDS = 1.0
 # What the log file is cut back to when it starts over (SQLite's journal_size_limit).
 LOG_LIMIT_BYTES = 64 * 1024 * 1024
 _log = logging.getLogger(__name__)
@@ -48,9 +51,16 @@ def _after_fork(checkpointer: weakref.ref[WalCheckpointer]) -> Callable[[], None
 class WalCheckpointer:
     """Checkpoints one SQLite database file's write-ahead log whenever :meth:`wake` is called."""
 
-    def __init__(self, path: str, *, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        idle_seconds: float = IDLE_SECONDS,
+        interval_seconds: float = INTERVAL_SECONDS,
+    ) -> None:
         self._path = path
         self._idle = idle_seconds
+        self._interval = interval_seconds
         self._wake = threading.Event()
         # Re-entrant: the collector may close an abandoned connection of this engine inside
         # wake(), whose check-in wakes it again.
@@ -101,11 +111,17 @@ class WalCheckpointer:
                             self._thread = None
                             return
                 self._wake.clear()
+                started = time.monotonic()
                 try:
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                     self.checkpoints += 1
                 except sqlite3.Error:
                     # Left to the next wake or the safety net; a checkpoint is never required.
                     _log.warning("checkpoint of %s failed", self._path, exc_info=True)
+                # At most one checkpoint per interval: each syncs the database file, and after
+                # every one of a burst of small transactions (REST, one record each) they made
+                # 2,000 one-row commits take 0.78-0.89 s instead of 0.49-0.53 s. Wakes meanwhile
+                # are served after it.
+                time.sleep(max(0.0, self._interval - (time.monotonic() - started)))
         finally:
             connection.close()

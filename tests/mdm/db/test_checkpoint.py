@@ -10,7 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from mdm.db.checkpoint import LOG_LIMIT_BYTES, SAFETY_NET_PAGES, WalCheckpointer
+from mdm.db.checkpoint import (
+    INTERVAL_SECONDS,
+    LOG_LIMIT_BYTES,
+    SAFETY_NET_PAGES,
+    WalCheckpointer,
+)
 from mdm.db.engine import create_engine_for_url, wal_checkpointer
 
 
@@ -108,3 +113,25 @@ def test_a_wake_inside_a_wake_does_not_hang(tmp_path: Path) -> None:
     caller.join(timeout=5)
     assert not caller.is_alive()
     assert _eventually(lambda: checkpointer.checkpoints == 1)
+
+
+def test_a_burst_of_small_transactions_is_checkpointed_now_and_then_not_after_each(
+    tmp_path: Path,
+) -> None:
+    # Each checkpoint syncs the database file: one per interval, however many commits.
+    path = tmp_path / "hub.db"
+    engine = create_engine_for_url(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"))
+        started = time.monotonic()
+        for _ in range(300):
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO t (v) VALUES ('x')"))
+        elapsed = time.monotonic() - started
+        checkpointer = wal_checkpointer(engine)
+        assert checkpointer is not None
+        assert _eventually(lambda: _in_database_file(path) == 300)
+        assert checkpointer.checkpoints <= elapsed / INTERVAL_SECONDS + 3
+    finally:
+        engine.dispose()
