@@ -10,7 +10,7 @@ the order records arrived in, so the same records always give the same golden re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from survivorship.model import (
@@ -123,24 +123,18 @@ def _resolve_attribute(
     if not held:
         return
     union = next((rule for rule in rules if isinstance(rule, UnionRule)), None)
-    if union is None and len(held) == 1:
-        # What _decide gives one candidate, without the canonical text it would never compare
-        # (a golden record of one record resolves every attribute this way).
-        attributes[name] = held[0][1]
-        lineage[name] = _lineage(held[0][0], ONLY_SOURCE)
-        return
-    candidates = [
-        Candidate(c, value, canonical(value), invalid=name in c.invalid) for c, value in held
-    ]
     if union is not None:
+        candidates = [
+            Candidate(c, value, canonical(value), invalid=name in c.invalid) for c, value in held
+        ]
         items = union.combine(candidates)
         if items:
             attributes[name] = items
             lineage[name] = _union_lineage(candidates)
         return
-    winner, rule = _decide(rules, candidates, context)
-    attributes[name] = winner.value
-    lineage[name] = _lineage(winner.contribution, rule)
+    contribution, value, rule = _choose(rules, held, context, lambda c, _: name in c.invalid)
+    attributes[name] = value
+    lineage[name] = _lineage(contribution, rule)
 
 
 def _resolve_group(
@@ -162,27 +156,32 @@ def _resolve_group(
             held.append((contribution, value))
     if not held:
         return
-    if len(held) == 1:
-        # One record holds the group: what _decide gives one candidate, without its canonical
-        # text (written as JSON, and never compared).
-        (contribution, value), rule = held[0], ONLY_SOURCE
-    else:
-        candidates = [
-            Candidate(
-                contribution,
-                value,
-                canonical(value),
-                invalid=any(name in contribution.invalid for name in value),
-            )
-            for contribution, value in held
-        ]
-        winner, rule = _decide(rules, candidates, context)
-        contribution, value = winner.contribution, winner.value
+    contribution, value, rule = _choose(
+        rules, held, context, lambda c, v: any(name in c.invalid for name in v)
+    )
     # The winner supplies every attribute of the group; one it lacks stays empty rather than
     # being filled from another record.
     for name, item in value.items():
         attributes[name] = item
         lineage[name] = _lineage(contribution, rule)
+
+
+def _choose(
+    rules: Sequence[Rule],
+    held: Sequence[tuple[Contribution, Any]],
+    context: RuleContext,
+    invalid: Callable[[Contribution, Any], bool],
+) -> tuple[Contribution, Any, str]:
+    """The winning (record, value) among the records holding a value, and the lineage rule.
+
+    A value one record holds wins as :func:`_decide` would make it win, without its canonical
+    text being built (never compared; a golden record of one record resolves every attribute
+    this way)."""
+    if len(held) == 1:
+        return held[0][0], held[0][1], ONLY_SOURCE
+    candidates = [Candidate(c, v, canonical(v), invalid=invalid(c, v)) for c, v in held]
+    winner, rule = _decide(rules, candidates, context)
+    return winner.contribution, winner.value, rule
 
 
 def _decide(
