@@ -11,7 +11,17 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mdm.models.base import Base, JSONType, UTCDateTime, utcnow
@@ -48,20 +58,23 @@ class BlockingKey(Base):
     """The blocking index: one row per (record, blocking key).
 
     Keys are stored as hashes: they are fixed-size, index well, and a blocking key built from a
-    sensitive value (an SSN) is not readable from the table.
+    sensitive value (an SSN) is not readable from the table. A hash is a 64-bit integer (see
+    :func:`mdm.match.repository.hash_key`): the index every match reads is half the size of one
+    on hex text, and quicker to write and probe.
     """
 
     __tablename__ = "blocking_key"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     domain: Mapped[str] = mapped_column(String(32))
-    key_hash: Mapped[str] = mapped_column(String(32))
+    key_hash: Mapped[int] = mapped_column(BigInteger)
     source_record_id: Mapped[int] = mapped_column(
         ForeignKey("source_record.id", ondelete="CASCADE"), index=True
     )
 
 
-Index("ix_blocking_key_lookup", BlockingKey.domain, BlockingKey.key_hash)
+# The hash names its domain, so the key alone finds a block (the domain is checked on the row).
+Index("ix_blocking_key_lookup", BlockingKey.key_hash)
 
 
 class PairVerdict(enum.StrEnum):
