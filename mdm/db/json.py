@@ -16,7 +16,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     ColumnExpressionArgument,
-    SQLColumnExpression,
+    Integer,
     cast,
     exists,
     func,
@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.selectable import TableValuedAlias
 
 _KEY = re.compile(r"[a-z_][a-z0-9_]*")
@@ -69,7 +69,9 @@ class ObjectArray:
 
 
 def one_of(
-    session: Session, column: SQLColumnExpression[Any], values: Collection[str] | Collection[int]
+    session: Session,
+    column: ColumnElement[Any] | QueryableAttribute[Any],
+    values: Collection[str] | Collection[int],
 ) -> ColumnElement[bool]:
     """``column IN values``, with the values (text or integers) bound as one JSON array rather
     than one parameter each.
@@ -81,11 +83,13 @@ def one_of(
     ``SEARCH ... USING INDEX``).
     """
     given: list[Any] = list(values)
+    if not given:
+        return column.in_([])  # nothing to bind, and nothing for PostgreSQL to type
     if session.get_bind().dialect.name == "postgresql":
         array = literal(given, JSONB)  # written by the engine's JSON serialiser
         items = func.jsonb_array_elements_text(array).table_valued("value")
         value: ColumnElement[Any] = items.c.value
-        if given and isinstance(given[0], int):
+        if isinstance(column.expression.type, Integer):
             value = cast(value, BigInteger)  # the elements come out as text
         return column.in_(select(value))
     items = func.json_each(orjson.dumps(given).decode()).table_valued("value")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from mdm.audit import service as audit
 from mdm.db.engine import dumps, loads
 from mdm.db.json import one_of
-from mdm.models import AuditEntry
+from mdm.models import AuditEntry, BlockingKey
 from tests.helpers import make_system, send
 
 BIG = 123456789012345678901234  # an account number of 24 digits, sent as a JSON number
@@ -111,3 +111,22 @@ def test_one_of_takes_integers_too(session: Session) -> None:
     ).all()
 
     assert sorted(found) == ["int-1", "int-3"]
+
+
+def test_one_of_an_empty_collection_matches_no_row_of_an_integer_column(session: Session) -> None:
+    # A batch whose records have no blocking key looks up no block: PostgreSQL must not be left
+    # comparing a BIGINT column with the untyped elements of an empty array.
+    audit.record(session, actor="t", action="test.one_of_none", entity_type="t", entity_id="x")
+    session.flush()
+
+    found = session.scalars(
+        select(AuditEntry.id).where(
+            AuditEntry.action == "test.one_of_none", one_of(session, AuditEntry.id, set())
+        )
+    ).all()
+    keys = session.scalars(
+        select(BlockingKey.source_record_id).where(one_of(session, BlockingKey.key_hash, []))
+    ).all()
+
+    assert found == []
+    assert keys == []
