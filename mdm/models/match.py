@@ -59,8 +59,8 @@ class BlockingKey(Base):
 
     Keys are stored as hashes: they are fixed-size, index well, and a blocking key built from a
     sensitive value (an SSN) is not readable from the table. A hash is a 64-bit integer (see
-    :func:`mdm.match.repository.hash_key`): the index every match reads is half the size of one
-    on hex text, and quicker to write and probe.
+    :func:`mdm.match.repository.hash_key`): the index every match reads is a third of the size
+    of one on hex text (Febrl 4's keys: 2.8 MB against 8.5 MB), and quicker to write and probe.
     """
 
     __tablename__ = "blocking_key"
