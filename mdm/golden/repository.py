@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from mdm.db import bulk
+from mdm.db import bulk, identity
 from mdm.db.json import one_of
 from mdm.models import (
     DownstreamKey,
@@ -47,11 +47,13 @@ def members_of(session: Session, golden_ids: Sequence[str]) -> dict[str, list[So
     out: dict[str, list[SourceRecord]] = {}
     if not golden_ids:
         return out
-    for record in session.scalars(
-        select(SourceRecord)
+    ids = session.scalars(
+        select(SourceRecord.id)
         .where(one_of(session, SourceRecord.golden_id, sorted(set(golden_ids))))
         .order_by(SourceRecord.id)
-    ):
+    ).all()
+    # Mostly records the caller's transaction has read already (identity.by_keys).
+    for record in identity.by_keys(session, SourceRecord, ids):
         out.setdefault(record.golden_id, []).append(record)
     return out
 

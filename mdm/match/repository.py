@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from mdm.db import bulk
+from mdm.db import bulk, identity
 from mdm.db.json import one_of
 from mdm.models import (
     BlockingKey,
@@ -242,17 +242,18 @@ def records(session: Session, record_ids: Collection[int]) -> list[SourceRecord]
 
 def matchable_members(session: Session, golden_ids: Collection[str]) -> list[SourceRecord]:
     """Members that take part in matching: not deleted."""
-    out: list[SourceRecord] = []
+    ids: list[int] = []
     for chunk in _chunks(sorted(golden_ids)):
-        out.extend(
+        ids.extend(
             session.scalars(
-                select(SourceRecord).where(
+                select(SourceRecord.id).where(
                     SourceRecord.golden_id.in_(chunk),
                     SourceRecord.status != SourceRecordStatus.DELETED,
                 )
             )
         )
-    return out
+    # Mostly records the caller's transaction has read already (identity.by_keys).
+    return identity.by_keys(session, SourceRecord, ids)
 
 
 def matchable_records_of_domain(session: Session, domain: str) -> Sequence[SourceRecord]:
