@@ -32,15 +32,26 @@ import gc
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, event, insert
-from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction
+from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    make_transient,
+    make_transient_to_detached,
+)
 
 _BUFFER = "mdm.db.bulk.buffer"
+# Objects insert_new wrote in the transaction not yet committed, which may end after the scope:
+# a rollback takes them out of the session again, as it does with objects a flush inserted.
+_INSERTED = "mdm.db.bulk.inserted"
 
 
 class _Buffer:
@@ -147,10 +158,147 @@ def flush(session: Session) -> None:
             shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for row in rows:
                 shapes.setdefault(tuple(row), []).append(row)
-            for same in shapes.values():
-                session.execute(insert(table), same)
+            for columns, same in shapes.items():
+                _insert_many(session, table, columns, same)
     finally:
         buffer.draining = False
+
+
+def _insert_many(
+    session: Session, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """``INSERT`` the buffered ``rows`` (each with the keys ``columns``) of ``table``.
+
+    On SQLite each value goes through its column type's own bind processor (JSON text, UTC
+    datetimes, enums: what Core would send) and the rows go to the driver's ``executemany``:
+    Core's per-row parameter assembly cost more than the insert itself (docs/benchmarks.md).
+    Left-out columns get their scalar defaults. A table whose left-out columns have computed
+    defaults, and PostgreSQL (whose JSON binds carry casts), go through Core's ``executemany``.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    plan: _Plan | None = None
+    if dialect.name == "sqlite":
+        # Per dialect: its JSON processor is its engine's serialiser.
+        plans = _PLANS.setdefault(dialect, {})
+        plan = plans.get((table, columns))
+        if plan is None:
+            plan = plans[(table, columns)] = _Plan.of(table, columns, dialect)
+    if plan is None or plan.statement is None:
+        session.execute(insert(table), rows)
+        return
+    processors, defaults = plan.processors, plan.defaults
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        value = [row[key] for key in columns]
+        for index, processor in processors:
+            value[index] = processor(value[index])
+        values.append((*value, *defaults))
+    connection.exec_driver_sql(plan.statement, values)
+
+
+class _Plan:
+    """How rows of one shape go into one table: the statement (None: through Core), the
+    processors of the columns that need one, and the values of the left-out columns."""
+
+    __slots__ = ("statement", "processors", "defaults")
+
+    def __init__(
+        self,
+        statement: str | None,
+        processors: list[tuple[int, Callable[[Any], Any]]] = [],  # noqa: B006 (never mutated)
+        defaults: tuple[Any, ...] = (),
+    ) -> None:
+        self.statement = statement
+        self.processors = processors
+        self.defaults = defaults
+
+    @classmethod
+    def of(cls, table: Table, columns: tuple[str, ...], dialect: Any) -> _Plan:
+        left_out = [c for c in table.columns if c.key not in columns and c.default is not None]
+        if not all(getattr(c.default, "is_scalar", False) for c in left_out):
+            return cls(None)
+        given = [table.c[key] for key in columns]
+        processors: list[tuple[int, Callable[[Any], Any]]] = [
+            (i, processor)
+            for i, column in enumerate(given)
+            if (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
+        ]
+        defaults = []
+        for column in left_out:
+            value = column.default.arg  # type: ignore[union-attr]
+            processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+            defaults.append(processor(value) if processor else value)
+        quote = dialect.identifier_preparer.quote  # "trigger", for one, is a keyword
+        names = ", ".join(quote(c.name) for c in (*given, *left_out))
+        statement = (
+            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) "
+            f"VALUES ({', '.join(['?'] * (len(given) + len(left_out)))})"
+        )
+        return cls(statement, processors, tuple(defaults))
+
+
+_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[Table, tuple[str, ...]], _Plan]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def insert_new(session: Session, objects: Sequence[DeclarativeBase]) -> None:
+    """Write new objects (transient, primary key included; a column may be left unset only if
+    it has a plain default or may be null) now, and make them persistent, as adding and
+    flushing them would.
+
+    Inside :func:`work` on SQLite their rows go to the driver as buffered rows do, without the
+    unit of work's per-object bookkeeping: a file's chunk founds thousands of golden records and
+    writes thousands of source records (docs/benchmarks.md). They then join the session as rows
+    just read, and a rollback takes them out of it again (:func:`_after_rollback`). Elsewhere
+    they are added and flushed.
+
+    What the session holds goes first (not the buffered rows, which may name these objects).
+    """
+    if not objects:
+        return
+    by_class: dict[type[DeclarativeBase], list[DeclarativeBase]] = {}
+    for obj in objects:
+        by_class.setdefault(type(obj), []).append(obj)
+    columns_of = {model: _complete(model, group) for model, group in by_class.items()}
+    if session.info.get(_BUFFER) is None or session.connection().dialect.name != "sqlite":
+        session.add_all(objects)
+        session.flush()
+        return
+    session.flush()
+    for model, group in by_class.items():
+        keys = columns_of[model]
+        rows = [{column: obj.__dict__[key] for key, column in keys} for obj in group]
+        _insert_many(session, cast(Table, model.__table__), tuple(c for _, c in keys), rows)
+        for obj in group:
+            make_transient_to_detached(obj)
+        session.add_all(group)
+        session.info.setdefault(_INSERTED, []).extend(group)
+
+
+def _complete(
+    model: type[DeclarativeBase], objects: Sequence[DeclarativeBase]
+) -> list[tuple[str, str]]:
+    """Give new ``objects`` the columns they left out that have a plain default (or none and may
+    be null); refuse one that leaves out another. Returns the (attribute, column) keys."""
+    keys: list[tuple[str, str]] = []
+    left_out: dict[str, Any] = {}
+    for prop in inspect(model).column_attrs:
+        column = prop.columns[0]
+        keys.append((prop.key, column.key))
+        if column.default is not None and column.default.is_scalar:
+            left_out[prop.key] = column.default.arg
+        elif column.default is None and column.server_default is None and column.nullable:
+            left_out[prop.key] = None
+    for obj in objects:
+        values = obj.__dict__
+        for key, default in left_out.items():
+            if key not in values:
+                setattr(obj, key, default)
+        if missing := [key for key, _ in keys if key not in values]:
+            raise ValueError(f"a new {model.__name__} leaves {', '.join(missing)} unset")
+    return keys
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -181,6 +329,17 @@ def _after_rollback(session: Session, previous_transaction: SessionTransaction) 
     buffer: _Buffer | None = session.info.get(_BUFFER)
     if buffer is not None:
         buffer.rows.clear()
+    if previous_transaction.nested:
+        return  # a savepoint opened later: what was inserted before it stays
+    for obj in session.info.pop(_INSERTED, ()):
+        if obj in session:
+            session.expunge(obj)
+        make_transient(obj)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_INSERTED, None)
 
 
 @event.listens_for(Session, "after_transaction_create")

@@ -903,7 +903,7 @@ def _apply(
     ):
         records[key].id = record_id
     later = {key for members in built_first for key in members}
-    session.add_all(records[key] for key in entering if key not in later)
+    bulk.insert_new(session, [records[key] for key in entering if key not in later])
     session.flush()
     if tree.merges:
         _rearrange(
@@ -931,8 +931,8 @@ def _apply(
             trigger=trigger,
         )
     # Built: each goes in once, before the records naming it.
-    session.add_all(built)
-    session.add_all(records[key] for key in entering if key in later)
+    bulk.insert_new(session, built)
+    bulk.insert_new(session, [records[key] for key in entering if key in later])
     session.flush()
     if not clustering.candidates and not known:
         # A new record alone in its neighbourhood: nothing to propose, nothing stale to retire.

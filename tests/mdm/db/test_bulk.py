@@ -3,16 +3,28 @@ with a rolled-back transaction, and the collector resumes afterwards."""
 
 from __future__ import annotations
 
+import enum
 import gc
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, func, select, text
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mdm.audit import service as audit
 from mdm.db import bulk, create_engine_for_url
-from mdm.models import AuditEntry
+from mdm.models import (
+    AuditEntry,
+    GoldenRecord,
+    GoldenStatus,
+    SourceRecord,
+    SourceRecordStatus,
+    SourceSystem,
+)
+from mdm.models.base import JSONType, UTCDateTime, utcnow
 
 
 def _entries(session: Session, entity_id: str) -> int:
@@ -200,3 +212,230 @@ def test_plain_rows_that_break_a_constraint_are_refused_at_once_and_nothing_land
         assert _committed(engine) == 0
     finally:
         engine.dispose()
+
+
+# --- buffered rows are stored as ORM objects would store them ---------------------------------
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class _Shaped(_Base):
+    """Every kind of column the buffered tables have: JSON (a null one too), an enum, a UTC
+    timestamp, an SQL keyword as a name, and a left-out column with a scalar default."""
+
+    __tablename__ = "bulk_shaped"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(20))
+    trigger: Mapped[str] = mapped_column(String(20))
+    colour: Mapped[_Colour] = mapped_column(SAEnum(_Colour, native_enum=False, length=8))
+    detail: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    size: Mapped[int] = mapped_column(Integer, default=7)
+
+
+class _Stamped(_Base):
+    """A left-out column whose default is computed per row."""
+
+    __tablename__ = "bulk_stamped"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(20))
+    stamped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+_SHAPES: list[dict[str, Any]] = [
+    {
+        "trigger": "batch 1",
+        "colour": _Colour.RED,
+        "detail": {"k": [1, 2.5, None, "é\u2028"], "n": {"deep": True}},
+        "at": datetime(2026, 12, 5, 23, 59, 58, 123456, tzinfo=UTC),
+    },
+    {
+        "trigger": "select",
+        "colour": _Colour.BLUE,
+        "detail": None,
+        "at": datetime(2026, 12, 6, 1, 0, tzinfo=timezone(timedelta(hours=2))),
+    },
+    {"trigger": "", "colour": _Colour.RED, "detail": [], "at": datetime(1970, 1, 1, tzinfo=UTC)},
+]
+
+
+def test_buffered_rows_are_stored_as_orm_objects_store_them(fresh_database_url: str) -> None:
+    engine = create_engine_for_url(fresh_database_url)
+    try:
+        _Base.metadata.create_all(engine)
+        with Session(engine) as session:
+            with bulk.work(session):
+                for i, shape in enumerate(_SHAPES):
+                    bulk.add(session, _Shaped, {"label": f"bulk-{i}", **shape})
+                    bulk.add(session, _Stamped, {"label": f"bulk-{i}"})
+            for i, shape in enumerate(_SHAPES):
+                bulk.add(session, _Shaped, {"label": f"orm-{i}", **shape})  # outside: objects
+            session.commit()
+        with engine.connect() as connection:
+            stored = {
+                label: rest
+                for label, *rest in connection.execute(
+                    text(
+                        'SELECT label, "trigger", colour, CAST(detail AS TEXT), '
+                        "CAST(at AS TEXT), size FROM bulk_shaped"
+                    )
+                )
+            }
+            stamps = connection.execute(text("SELECT stamped_at FROM bulk_stamped")).all()
+        with Session(engine) as session:
+            loaded = {r.label: r for r in session.scalars(select(_Shaped))}
+        for i, shape in enumerate(_SHAPES):
+            # Byte for byte what the ORM wrote, and read back as what was given.
+            assert stored[f"bulk-{i}"] == stored[f"orm-{i}"]
+            row = loaded[f"bulk-{i}"]
+            assert (row.trigger, row.colour, row.detail, row.at, row.size) == (
+                shape["trigger"],
+                shape["colour"],
+                shape["detail"],
+                shape["at"],
+                7,
+            )
+        assert len(stamps) == 3  # a computed default is computed for each row
+        assert all(s is not None for (s,) in stamps)
+    finally:
+        _Base.metadata.drop_all(engine)
+        engine.dispose()
+
+
+# --- new objects written at once ----------------------------------------------------------------
+
+
+def _golden(golden_id: str, **values: Any) -> GoldenRecord:
+    now = utcnow()
+    return GoldenRecord(
+        id=golden_id,
+        domain="provider",
+        status=GoldenStatus.ACTIVE,
+        version=1,
+        attributes=values.get("attributes", {"last_name": "Okafor", "npi": "1234567893"}),
+        lineage={},
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _record(system: SourceSystem, record_id: int, golden_id: str) -> SourceRecord:
+    now = utcnow()
+    return SourceRecord(
+        id=record_id,
+        source_system_id=system.id,
+        source_system=system,
+        domain="provider",
+        source_key=f"K{record_id}",
+        status=SourceRecordStatus.ACTIVE,
+        golden_id=golden_id,
+        raw={"source_key": f"K{record_id}", "attributes": {"last_name": "Okafor"}},
+        attributes={"last_name": "Okafor"},
+        quality_issues=[],
+        payload_hash="0" * 64,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _system(session: Session) -> SourceSystem:
+    system = SourceSystem(code="bulk-new", name="Bulk", sends_domains=["provider"])
+    session.add(system)
+    session.flush()
+    return system
+
+
+def _stored(session: Session, table: str, key: str, value: Any) -> dict[str, Any]:
+    row = session.execute(text(f"SELECT * FROM {table} WHERE {key} = :v"), {"v": value})
+    return dict(row.mappings().one())
+
+
+def test_new_objects_are_stored_as_a_flush_stores_them_and_become_persistent(
+    session: Session,
+) -> None:
+    system = _system(session)
+    with bulk.work(session):
+        bulk.insert_new(session, [_golden("PRV-BULK-1")])  # merged_into_id, event_sequence left out
+        bulk.insert_new(session, [_record(system, 900_001, "PRV-BULK-1")])
+    session.add(_golden("PRV-ORM-1"))
+    session.add(_record(system, 900_002, "PRV-ORM-1"))
+    session.flush()
+
+    bulk_golden = _stored(session, "golden_record", "id", "PRV-BULK-1")
+    orm_golden = _stored(session, "golden_record", "id", "PRV-ORM-1")
+    assert {
+        k: v for k, v in bulk_golden.items() if k not in ("id", "created_at", "updated_at")
+    } == {k: v for k, v in orm_golden.items() if k not in ("id", "created_at", "updated_at")}
+    bulk_record = _stored(session, "source_record", "id", 900_001)
+    orm_record = _stored(session, "source_record", "id", 900_002)
+    different = {"id", "source_key", "golden_id", "raw", "created_at", "updated_at"}
+    assert {k: v for k, v in bulk_record.items() if k not in different} == {
+        k: v for k, v in orm_record.items() if k not in different
+    }
+
+    # Persistent, with nothing pending: a change is an UPDATE, and the session reads nothing.
+    golden = session.get(GoldenRecord, "PRV-BULK-1")
+    assert golden is not None
+    assert golden.merged_into_id is None
+    assert golden.event_sequence == 0
+    assert not session.new
+    golden.attributes = {"last_name": "Okafor-Reyes"}
+    session.flush()
+    assert _stored(session, "golden_record", "id", "PRV-BULK-1")["attributes"] is not None
+    session.expire_all()
+    assert session.get(GoldenRecord, "PRV-BULK-1").attributes == {"last_name": "Okafor-Reyes"}  # type: ignore[union-attr]
+    record = session.get(SourceRecord, 900_001)
+    assert record is not None
+    assert record.source_system.code == "bulk-new"
+    assert record.raw["source_key"] == "K900001"
+
+
+def test_a_rollback_takes_new_objects_out_of_the_session(session: Session) -> None:
+    system = _system(session)
+    session.commit()  # the test session's commit: the system stays
+    golden = _golden("PRV-BULK-2")
+    with pytest.raises(RuntimeError, match="stop"), bulk.work(session):
+        bulk.insert_new(session, [golden])
+        assert session.get(GoldenRecord, "PRV-BULK-2") is golden
+        raise RuntimeError("stop")
+    session.rollback()
+    assert golden not in session
+    assert session.scalar(text("SELECT count(*) FROM golden_record WHERE id = 'PRV-BULK-2'")) == 0
+    # The same key can be written again in the same session.
+    with bulk.work(session):
+        bulk.insert_new(session, [_golden("PRV-BULK-2")])
+        bulk.insert_new(session, [_record(system, 900_003, "PRV-BULK-2")])
+    session.commit()
+    assert session.scalar(text("SELECT count(*) FROM golden_record WHERE id = 'PRV-BULK-2'")) == 1
+
+
+def test_a_new_object_must_carry_what_has_no_plain_default(session: Session) -> None:
+    system = _system(session)
+    record = _record(system, 900_004, "PRV-BULK-3")
+    del record.payload_hash
+    with bulk.work(session):
+        bulk.insert_new(session, [_golden("PRV-BULK-3")])
+        with pytest.raises(ValueError, match="payload_hash"):
+            bulk.insert_new(session, [record])
+
+
+def test_a_savepoint_rolled_back_later_keeps_new_objects_written_before_it(
+    session: Session,
+) -> None:
+    golden = _golden("PRV-BULK-4")
+    with bulk.work(session):
+        bulk.insert_new(session, [golden])
+    with pytest.raises(RuntimeError, match="stop"), session.begin_nested():
+        raise RuntimeError("stop")
+    assert golden in session
+    golden.version = 2
+    session.flush()
+    assert _stored(session, "golden_record", "id", "PRV-BULK-4")["version"] == 2
