@@ -9,15 +9,19 @@ from __future__ import annotations
 import secrets
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Two characters (ten bits) at a time: a batch makes an ID for every event and golden record,
+# and half the steps of dividing by 32 in Python.
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
 
 
 def crockford32(number: int, digits: int) -> str:
-    """``number`` as ``digits`` Crockford base32 characters, most significant first."""
-    chars = []
-    for _ in range(digits):
-        number, rest = divmod(number, 32)
-        chars.append(_ALPHABET[rest])
-    return "".join(reversed(chars))
+    """The low ``5 * digits`` bits of ``number`` as ``digits`` Crockford base32 characters,
+    most significant first."""
+    odd = digits % 2
+    head = _ALPHABET[(number >> (5 * (digits - 1))) & 31] if odd else ""
+    return head + "".join(
+        [_PAIRS[(number >> shift) & 1023] for shift in range(5 * (digits - odd) - 10, -1, -10)]
+    )
 
 
 def new_golden_id(prefix: str) -> str:
