@@ -39,19 +39,9 @@ from typing import Any, cast
 
 import orjson
 from sqlalchemy import Table, event, insert, inspect
-from sqlalchemy.orm import (
-    DeclarativeBase,
-    ORMExecuteState,
-    Session,
-    SessionTransaction,
-    make_transient,
-    make_transient_to_detached,
-)
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction
 
 _BUFFER = "mdm.db.bulk.buffer"
-# Objects insert_new wrote in the transaction not yet committed, which may end after the scope:
-# a rollback takes them out of the session again, as it does with objects a flush inserted.
-_INSERTED = "mdm.db.bulk.inserted"
 
 
 class _Buffer:
@@ -244,61 +234,79 @@ _PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[Table, tuple[str, ...]], _Plan
 
 
 def insert_new(session: Session, objects: Sequence[DeclarativeBase]) -> None:
-    """Write new objects (transient, primary key included; a column may be left unset only if
-    it has a plain default or may be null) now, and make them persistent, as adding and
-    flushing them would.
+    """Write new (transient) objects now and make them persistent, as adding and flushing
+    them would.
 
     Inside :func:`work` on SQLite their rows go to the driver as buffered rows do, without the
     unit of work's per-object bookkeeping: a file's chunk founds thousands of golden records and
-    writes thousands of source records (docs/benchmarks.md). They then join the session as rows
-    just read, and a rollback takes them out of it again (:func:`_after_rollback`). Elsewhere
-    they are added and flushed.
+    writes thousands of source records (docs/benchmarks.md). There every column must be set on
+    the object (its primary key included, a foreign key as a column and not only through its
+    relationship), except one with a plain default, or none and nullable. Elsewhere they are
+    added and flushed.
 
     What the session holds goes first (not the buffered rows, which may name these objects).
     """
     if not objects:
         return
-    by_class: dict[type[DeclarativeBase], list[DeclarativeBase]] = {}
-    for obj in objects:
-        by_class.setdefault(type(obj), []).append(obj)
-    columns_of = {model: _complete(model, group) for model, group in by_class.items()}
     if session.info.get(_BUFFER) is None or session.connection().dialect.name != "sqlite":
         session.add_all(objects)
         session.flush()
         return
+    by_class: dict[type[DeclarativeBase], list[DeclarativeBase]] = {}
+    for obj in objects:
+        by_class.setdefault(type(obj), []).append(obj)
+    rows_of = {model: _rows_of_new(model, group) for model, group in by_class.items()}
     session.flush()
     for model, group in by_class.items():
-        keys = columns_of[model]
-        rows = [{column: obj.__dict__[key] for key, column in keys} for obj in group]
-        _insert_many(session, cast(Table, model.__table__), tuple(c for _, c in keys), rows)
-        for obj in group:
-            make_transient_to_detached(obj)
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows_of[model]:
+            shapes.setdefault(tuple(row), []).append(row)
+        for columns, rows in shapes.items():
+            _insert_many(session, cast(Table, model.__table__), columns, rows)
         session.add_all(group)
-        session.info.setdefault(_INSERTED, []).extend(group)
+        # What a flush does once it has inserted pending objects: they take their identity,
+        # their attributes become the loaded state, and the transaction (or savepoint) notes
+        # them as new, so that its rollback takes them out of the session again and its
+        # release keeps them. A private method of SQLAlchemy's (2.0 to 2.1); the tests of
+        # insert_new in tests/mdm/db/test_bulk.py pin what it must do.
+        session._register_persistent({inspect(obj) for obj in group})
 
 
-def _complete(
+def _rows_of_new(
     model: type[DeclarativeBase], objects: Sequence[DeclarativeBase]
-) -> list[tuple[str, str]]:
-    """Give new ``objects`` the columns they left out that have a plain default (or none and may
-    be null); refuse one that leaves out another. Returns the (attribute, column) keys."""
+) -> list[dict[str, Any]]:
+    """The rows of new ``objects``, by column key. A column an object leaves out takes its
+    plain default (set on the object too); one without a default that may be null is left to
+    the database (NULL, as a flush leaves it, and None on the object); any other is refused."""
     keys: list[tuple[str, str]] = []
-    left_out: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    nulls: set[str] = set()
     for prop in inspect(model).column_attrs:
-        column = prop.columns[0]
-        keys.append((prop.key, column.key))
-        if column.default is not None and column.default.is_scalar:
-            left_out[prop.key] = column.default.arg
-        elif column.default is None and column.server_default is None and column.nullable:
-            left_out[prop.key] = None
+        mapped = prop.columns[0]
+        keys.append((prop.key, mapped.key))
+        if mapped.default is not None and mapped.default.is_scalar:
+            defaults[prop.key] = mapped.default.arg
+        elif mapped.default is None and mapped.server_default is None and mapped.nullable:
+            nulls.add(prop.key)
+    rows = []
     for obj in objects:
         values = obj.__dict__
-        for key, default in left_out.items():
-            if key not in values:
-                setattr(obj, key, default)
-        if missing := [key for key, _ in keys if key not in values]:
+        row: dict[str, Any] = {}
+        missing = []
+        for key, column in keys:
+            if key in values:
+                row[column] = values[key]
+            elif key in defaults:
+                setattr(obj, key, defaults[key])
+                row[column] = values[key]
+            elif key in nulls:
+                setattr(obj, key, None)
+            else:
+                missing.append(key)
+        if missing:
             raise ValueError(f"a new {model.__name__} leaves {', '.join(missing)} unset")
-    return keys
+        rows.append(row)
+    return rows
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -329,17 +337,6 @@ def _after_rollback(session: Session, previous_transaction: SessionTransaction) 
     buffer: _Buffer | None = session.info.get(_BUFFER)
     if buffer is not None:
         buffer.rows.clear()
-    if previous_transaction.nested:
-        return  # a savepoint opened later: what was inserted before it stays
-    for obj in session.info.pop(_INSERTED, ()):
-        if obj in session:
-            session.expunge(obj)
-        make_transient(obj)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    session.info.pop(_INSERTED, None)
 
 
 @event.listens_for(Session, "after_transaction_create")

@@ -9,7 +9,18 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -240,6 +251,14 @@ class _Shaped(_Base):
     size: Mapped[int] = mapped_column(Integer, default=7)
 
 
+class _Noted(_Base):
+    """A nullable JSON column without a default."""
+
+    __tablename__ = "bulk_noted"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note: Mapped[Any] = mapped_column(JSONType, nullable=True)
+
+
 class _Stamped(_Base):
     """A left-out column whose default is computed per row."""
 
@@ -398,33 +417,43 @@ def test_new_objects_are_stored_as_a_flush_stores_them_and_become_persistent(
     assert record.raw["source_key"] == "K900001"
 
 
-def test_a_rollback_takes_new_objects_out_of_the_session(session: Session) -> None:
+def _golden_rows(session: Session, golden_id: str) -> int:
+    return int(
+        session.scalar(text("SELECT count(*) FROM golden_record WHERE id = :g"), {"g": golden_id})
+        or 0
+    )
+
+
+# What a flush leaves behind, which insert_new must leave too (SQLite writes through the driver;
+# PostgreSQL adds and flushes, so there these tests describe the ORM itself).
+
+
+def _insert_then_fail(session: Session, golden: GoldenRecord) -> None:
+    with bulk.work(session):
+        bulk.insert_new(session, [golden])
+        assert session.get(GoldenRecord, golden.id) is golden
+        raise RuntimeError("stop")
+
+
+def test_a_rollback_takes_new_objects_out_of_the_session_with_their_values(
+    session: Session,
+) -> None:
     system = _system(session)
     session.commit()  # the test session's commit: the system stays
     golden = _golden("PRV-BULK-2")
-    with pytest.raises(RuntimeError, match="stop"), bulk.work(session):
-        bulk.insert_new(session, [golden])
-        assert session.get(GoldenRecord, "PRV-BULK-2") is golden
-        raise RuntimeError("stop")
+    with pytest.raises(RuntimeError, match="stop"):
+        _insert_then_fail(session, golden)
     session.rollback()
     assert golden not in session
-    assert session.scalar(text("SELECT count(*) FROM golden_record WHERE id = 'PRV-BULK-2'")) == 0
+    assert inspect(golden).transient
+    assert (golden.id, golden.version) == ("PRV-BULK-2", 1)  # as a flush's object keeps them
+    assert _golden_rows(session, "PRV-BULK-2") == 0
     # The same key can be written again in the same session.
     with bulk.work(session):
         bulk.insert_new(session, [_golden("PRV-BULK-2")])
         bulk.insert_new(session, [_record(system, 900_003, "PRV-BULK-2")])
     session.commit()
-    assert session.scalar(text("SELECT count(*) FROM golden_record WHERE id = 'PRV-BULK-2'")) == 1
-
-
-def test_a_new_object_must_carry_what_has_no_plain_default(session: Session) -> None:
-    system = _system(session)
-    record = _record(system, 900_004, "PRV-BULK-3")
-    del record.payload_hash
-    with bulk.work(session):
-        bulk.insert_new(session, [_golden("PRV-BULK-3")])
-        with pytest.raises(ValueError, match="payload_hash"):
-            bulk.insert_new(session, [record])
+    assert _golden_rows(session, "PRV-BULK-2") == 1
 
 
 def test_a_savepoint_rolled_back_later_keeps_new_objects_written_before_it(
@@ -435,7 +464,69 @@ def test_a_savepoint_rolled_back_later_keeps_new_objects_written_before_it(
         bulk.insert_new(session, [golden])
     with pytest.raises(RuntimeError, match="stop"), session.begin_nested():
         raise RuntimeError("stop")
+    savepoint = session.begin_nested()
+    session.add(SourceSystem(code=None, name=None))  # a flush that fails inside a savepoint
+    with pytest.raises(IntegrityError):
+        session.flush()
+    savepoint.rollback()
     assert golden in session
     golden.version = 2
     session.flush()
     assert _stored(session, "golden_record", "id", "PRV-BULK-4")["version"] == 2
+
+
+def test_a_savepoint_released_then_a_rollback_takes_new_objects_out(session: Session) -> None:
+    golden = _golden("PRV-BULK-5")
+    with bulk.work(session):
+        bulk.insert_new(session, [golden])
+    with session.begin_nested():
+        pass
+    session.rollback()
+    assert golden not in session
+    assert _golden_rows(session, "PRV-BULK-5") == 0
+
+
+def test_new_objects_of_a_savepoint_rolled_back_leave_the_session(session: Session) -> None:
+    golden = _golden("PRV-BULK-6")
+    savepoint = session.begin_nested()
+    with bulk.work(session):
+        bulk.insert_new(session, [golden])
+    savepoint.rollback()
+    assert golden not in session
+    assert session.get(GoldenRecord, "PRV-BULK-6") is None  # no object without its row
+    with bulk.work(session):
+        bulk.insert_new(session, [_golden("PRV-BULK-6")])  # the key is free again
+    assert _golden_rows(session, "PRV-BULK-6") == 1
+
+
+def test_a_nullable_column_left_out_is_null_as_a_flush_leaves_it(
+    fresh_database_url: str,
+) -> None:
+    engine = create_engine_for_url(fresh_database_url)
+    try:
+        _Base.metadata.create_all(engine)
+        with Session(engine) as session:
+            with bulk.work(session):
+                bulk.insert_new(session, [_Noted(id=1)])
+            session.add(_Noted(id=2))
+            session.flush()
+            stored = session.execute(
+                text("SELECT id, note IS NULL FROM bulk_noted ORDER BY id")
+            ).all()
+            assert [tuple(r) for r in stored] == [(1, True), (2, True)]
+            assert session.get(_Noted, 1).note is None  # type: ignore[union-attr]
+            session.commit()
+    finally:
+        _Base.metadata.drop_all(engine)
+        engine.dispose()
+
+
+def test_a_new_object_must_carry_what_has_no_plain_default(session: Session) -> None:
+    system = _system(session)
+    record = _record(system, 900_004, "PRV-BULK-3")
+    del record.payload_hash
+    with bulk.work(session):
+        bulk.insert_new(session, [_golden("PRV-BULK-3")])
+        # Refused by name before anything is written (a flush: by the database, by name too).
+        with pytest.raises((ValueError, IntegrityError), match="payload_hash"):
+            bulk.insert_new(session, [record])
