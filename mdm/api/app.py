@@ -18,7 +18,7 @@ from mdm.api import meta
 from mdm.audit.endpoints import router as audit_router
 from mdm.config import Settings, get_settings
 from mdm.crosswalk.endpoints import router as crosswalk_router
-from mdm.db import create_engine_for_url, session_factory
+from mdm.db import bulk, create_engine_for_url, session_factory
 from mdm.delivery.dispatcher import dispatcher_for, wake_after_commit
 from mdm.errors import MDMError
 from mdm.events.endpoints import router as events_router
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         dispatcher.start()
+        bulk.freeze_startup_objects()
         try:
             yield
         finally:
