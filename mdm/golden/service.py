@@ -108,7 +108,7 @@ def found(session: Session, *, spec: DomainSpec, add: bool = True) -> GoldenReco
     written once, with its content, rather than inserted empty and updated.
     """
     now = utcnow()
-    golden = GoldenRecord(
+    golden = GoldenRecord.build(
         id=new_golden_id(spec.id_prefix),
         domain=spec.name,
         status=GoldenStatus.ACTIVE,

@@ -734,7 +734,7 @@ def _prepare(
     if record is None:
         # Not added to the session yet: matching adds it once its golden record is known, so a
         # record that joins an existing golden record never founds one of its own first.
-        record = SourceRecord(
+        record = SourceRecord.build(
             source_system_id=system.id,
             source_system=system,
             domain=spec.name,
