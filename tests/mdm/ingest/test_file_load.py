@@ -550,3 +550,24 @@ def test_golden_records_founded_by_a_file_are_written_once_built(fresh_database_
     assert [sql.split()[0] for sql in written] == ["INSERT", "INSERT"]  # one per chunk, no UPDATE
     assert shown["version"] == 1
     assert shown["attributes"]["last_name"] == people[7]["attributes"]["last_name"].capitalize()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"source_key": "A1", "attributes": {"account": 123456789012345678901234}}',
+        '{"source_key": "A1", "attributes": {"ratio": NaN, "big": 1e400, "neg": -Infinity}}',
+        '{"source_key": "A1", "attributes": {"name": "\\ud800 lone", "k": -0.0}}',
+        '{"source_key": "A1", "source_key": "A2", "attributes": {"x": [1.5, 2e-3, 1E5]}}',
+        '{"source_key": "A1", "attributes": {"x": 1}} trailing',
+        '{"source_key": "A1", "attributes": {"x": 12345678901234567890123, "y": "é"}}',
+    ],
+)
+def test_a_line_reads_as_the_standard_library_reads_it(line: str) -> None:
+    expected: Any
+    try:
+        expected = json.loads(line)
+    except json.JSONDecodeError as exc:
+        expected = service.UnreadableRow(line, f"{exc.msg} at column {exc.colno}")
+    # repr: NaN equals nothing, and 1 == 1.0; the same types and values, exact big integers.
+    assert repr(file_load.read_line(1, line.encode())) == repr(expected)
