@@ -47,9 +47,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         dispatcher.start()
-        bulk.freeze_startup_objects()
         try:
-            yield
+            with bulk.startup_objects_frozen():
+                yield
         finally:
             dispatcher.stop()
 

@@ -127,26 +127,23 @@ def _collector_paused() -> Iterator[None]:
             gc.collect()
 
 
-_STARTUP_FROZEN = False
+@contextmanager
+def startup_objects_frozen() -> Iterator[None]:
+    """While an application runs, keep what existed when it started (modules, the app with its
+    routes and schemas, the settings) out of the collector's walks.
 
-
-def freeze_startup_objects() -> None:
-    """Once per process, when the application has started: keep what exists by then (modules,
-    the app with its routes and schemas, the settings) out of every later collection.
-
-    They live as long as the process, yet a full collection walks them all: two thirds of the
-    tracked objects after a file load, and 0.12 to 0.2 s of the collections that fell inside a
-    load of Febrl 4 (0.02 to 0.05 s once frozen; docs/benchmarks.md). What is frozen is never
-    collected, so garbage is collected first, and it happens once: later startups in the same
-    process (tests) freeze nothing more.
+    They live as long as the application, yet a full collection walks them all: two thirds of
+    the tracked objects after a file load, and 0.12 to 0.2 s of the collections that fell
+    inside a load of Febrl 4 (0.02 to 0.05 s frozen; docs/benchmarks.md). Freezing moves them
+    aside without walking them; when the application shuts down they go back to the oldest
+    generation, so an application shut down inside a longer process (tests, ``mdm demo``) and
+    whatever cycles were frozen with it can be collected.
     """
-    global _STARTUP_FROZEN
-    with _PAUSES_LOCK:
-        if _STARTUP_FROZEN:
-            return
-        _STARTUP_FROZEN = True
-    gc.collect()
     gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def flush(session: Session) -> None:

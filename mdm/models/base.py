@@ -57,21 +57,24 @@ class Base(DeclarativeBase):
     @classmethod
     def build(cls, **values: Any) -> Self:
         """A new object with ``values`` (attribute names), as ``cls(**values)`` makes it, less
-        the per-attribute history an object not yet in a session has no use for: the
-        constructor costs 11 to 17 us an object, and a file's chunk makes thousands of source
-        and golden records (docs/benchmarks.md). A flush inserts it as any new object; later
-        changes to it are tracked as usual.
+        the per-column history an object not yet in a session has no use for: the constructor
+        costs 11 to 17 us an object, and a file's chunk makes thousands of source and golden
+        records (docs/benchmarks.md). Relationships are set as the constructor sets them (a
+        flush copies their keys); a flush inserts the object as any new one, and later changes
+        to it are tracked as usual.
         """
         mapper = inspect(cls)
-        names = _ATTRIBUTE_NAMES.get(cls)
+        names = _COLUMN_NAMES.get(cls)
         if names is None:
-            names = _ATTRIBUTE_NAMES[cls] = frozenset(mapper.attrs.keys())
-        if not values.keys() <= names:
-            unknown = ", ".join(sorted(values.keys() - names))
-            raise TypeError(f"{unknown}: not an attribute of {cls.__name__}")
+            names = _COLUMN_NAMES[cls] = frozenset(p.key for p in mapper.column_attrs)
         obj = cast(Self, mapper.class_manager.new_instance())
-        obj.__dict__.update(values)
+        columns = {k: v for k, v in values.items() if k in names}
+        obj.__dict__.update(columns)
+        for key in values.keys() - columns.keys():
+            if key not in mapper.relationships:
+                raise TypeError(f"{key}: not an attribute of {cls.__name__}")
+            setattr(obj, key, values[key])
         return obj
 
 
-_ATTRIBUTE_NAMES: dict[type[Base], frozenset[str]] = {}
+_COLUMN_NAMES: dict[type[Base], frozenset[str]] = {}

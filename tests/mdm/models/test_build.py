@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mdm.models import GoldenRecord, GoldenStatus, SourceSystem
+from mdm.models import GoldenRecord, GoldenStatus, SourceRecord, SourceRecordStatus, SourceSystem
 from mdm.models.base import utcnow
 
 
@@ -61,3 +61,33 @@ def test_a_built_object_tracks_later_changes(session: Session) -> None:
 def test_building_with_an_unknown_attribute_is_refused() -> None:
     with pytest.raises(TypeError, match="nmae: not an attribute of SourceSystem"):
         SourceSystem.build(code="x", nmae="typo")
+
+
+def test_a_relationship_is_set_as_the_constructor_sets_it(session: Session) -> None:
+    system = SourceSystem(code="build-rel", name="Build", sends_domains=["provider"])
+    session.add(system)
+    golden = GoldenRecord.build(**_values("PRV-BUILT-3"))
+    session.add(golden)
+    now = utcnow()
+    record = SourceRecord.build(
+        id=880_001,
+        source_system=system,  # its key comes from the system at the flush (not yet flushed)
+        domain="provider",
+        source_key="B1",
+        status=SourceRecordStatus.ACTIVE,
+        golden_id="PRV-BUILT-3",
+        raw={},
+        attributes={},
+        quality_issues=[],
+        payload_hash="0" * 64,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(record)
+    session.flush()
+    assert record.source_system_id == system.id
+    stored = session.execute(
+        text("SELECT source_system_id FROM source_record WHERE id = 880001")
+    ).scalar_one()
+    assert stored == system.id
