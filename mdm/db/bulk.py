@@ -23,7 +23,8 @@ scope :func:`add` adds an ORM object.
 A scope must not contain a savepoint: rows buffered before it would be written inside it and be
 lost with it if it rolled back, so opening one raises.
 
-:func:`insert_rows` writes rows of plain values (the blocking index) in one statement.
+:func:`insert_rows` writes rows of plain values (the blocking index) in one statement, and
+:func:`insert_new` new records and golden records, made persistent as a flush would.
 """
 
 from __future__ import annotations
@@ -215,7 +216,7 @@ class _Plan:
     def __init__(
         self,
         statement: str | None,
-        processors: list[tuple[int, Callable[[Any], Any]]] = [],  # noqa: B006 (never mutated)
+        processors: Sequence[tuple[int, Callable[[Any], Any]]] = (),
         defaults: tuple[Any, ...] = (),
     ) -> None:
         self.statement = statement
