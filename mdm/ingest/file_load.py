@@ -156,6 +156,8 @@ def read_line(number: int, line: bytes | LongLine) -> Any:
         return json_loads(text)
     except json.JSONDecodeError as exc:
         return UnreadableRow(text, f"{exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return UnreadableRow(text, service.TOO_DEEP, "too_deep")
 
 
 class FileLoad:

@@ -69,10 +69,66 @@ class BatchResult:
 
 @dataclass(frozen=True, slots=True)
 class UnreadableRow:
-    """A line of a file that is not JSON: refused with the reason, kept as the text it was."""
+    """A row the hub cannot read: a line of a file that is not JSON, or a row nested deeper than
+    :data:`MAX_NESTING`. Refused with the reason, kept as the text it was."""
 
     text: str
     reason: str
+    code: str = "malformed_json"
+
+
+# A record is a few levels deep (its attributes, an address, a list of identifiers). A row
+# deeper than this is refused before anything walks it: the recursive code that checks, hashes
+# and stores rows, and Python's own comparisons, fail at about a thousand levels with an
+# error instead of a refusal.
+MAX_NESTING = 32
+TOO_DEEP = f"is nested more than {MAX_NESTING} levels deep"
+
+
+def readable(row: Any) -> Any:
+    """``row``, or an :class:`UnreadableRow` holding its JSON text if it is nested too deep."""
+    if isinstance(row, dict | list) and _deeper_than(row, MAX_NESTING):
+        return UnreadableRow(_json_text(row), TOO_DEEP, "too_deep")
+    return row
+
+
+def _deeper_than(value: dict[Any, Any] | list[Any], limit: int) -> bool:
+    """Whether containers nest more than ``limit`` deep, without recursion."""
+    level = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text, without recursion (the encoders recurse, and fail on what
+    :func:`readable` refuses). Scalars as the standard library writes them."""
+    out: list[str] = []
+    stack: list[tuple[bool, Any]] = [(False, value)]  # (is it text already, item)
+    while stack:
+        is_text, item = stack.pop()
+        if is_text:
+            out.append(item)
+        elif isinstance(item, dict):
+            parts: list[tuple[bool, Any]] = [(True, "{")]
+            for i, (key, child) in enumerate(item.items()):
+                parts += [(True, ("," if i else "") + json.dumps(str(key)) + ":"), (False, child)]
+            stack += reversed([*parts, (True, "}")])
+        elif isinstance(item, list):
+            parts = [(True, "[")]
+            for i, child in enumerate(item):
+                parts += [(True, ","), (False, child)] if i else [(False, child)]
+            stack += reversed([*parts, (True, "]")])
+        else:
+            out.append(json.dumps(item, default=str))
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +157,7 @@ def ingest_batch(
     indices = list(range(len(rows))) if row_indices is None else list(row_indices)
     if len(indices) != len(rows) or len(set(indices)) != len(indices):
         raise ValueError("row_indices must number each row once")
+    rows = [readable(row) for row in rows]
     spec = get_domain(domain)
     system = source_systems.get(session, code=source_code)
     source_systems.require_sends(system, domain)
@@ -168,6 +225,7 @@ def ingest_one(
     spec = get_domain(domain)
     system = source_systems.get(session, code=source_code)
     source_systems.require_sends(system, domain)
+    body = readable(body)
     row: Any = body
     if isinstance(body, dict):
         if "source_key" in body and body["source_key"] != source_key:
@@ -221,7 +279,7 @@ def ingest_as_steward(
             session,
             spec=spec,
             system=system,
-            row=row,
+            row=readable(row),
             index=0,
             actor=actor,
             batch_id=None,
@@ -357,7 +415,8 @@ def _parse_row(
     spec: DomainSpec, system: SourceSystem, row: Any, known_systems: dict[str, int]
 ) -> tuple[_ParsedRow | None, list[FieldError]]:
     if isinstance(row, UnreadableRow):
-        return None, [FieldError("", f"is not JSON: {row.reason}", "malformed_json")]
+        reason = f"is not JSON: {row.reason}" if row.code == "malformed_json" else row.reason
+        return None, [FieldError("", reason, row.code)]
     if not isinstance(row, dict):
         return None, [
             FieldError("", f"each record must be an object, got {type(row).__name__}", "type")

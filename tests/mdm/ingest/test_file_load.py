@@ -571,3 +571,41 @@ def test_a_line_reads_as_the_standard_library_reads_it(line: str) -> None:
         expected = service.UnreadableRow(line, f"{exc.msg} at column {exc.colno}")
     # repr: NaN equals nothing, and 1 == 1.0; the same types and values, exact big integers.
     assert repr(file_load.read_line(1, line.encode())) == repr(expected)
+
+
+def test_lines_nested_too_deep_are_refused_and_kept_as_sent(
+    hub: tuple[TestClient, Settings],
+) -> None:
+    client, settings = hub
+    deep = employee("A2", "JOHN", "WEBB", "1961-11-02", "102938475")
+    deep["attributes"]["notes"] = json.loads("[" * 40 + "]" * 40)  # parses, too deep to take
+    deeper = '{"source_key": "A3", "attributes": {"notes": ' + "[" * 3000 + "]" * 3000 + "}}"
+
+    response = _post(client, "hr_a", ndjson([FILE_A[0], deep, deeper]))
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["counts"]["created"] == 1
+    refused = {row["index"]: row["errors"] for row in body["refused"]}
+    too_deep = [{"field": "", "code": "too_deep", "reason": "is nested more than 32 levels deep"}]
+    assert refused == {2: too_deep, 3: too_deep}
+    engine = create_engine_for_url(settings.database_url)
+    try:
+        with Session(engine) as session:
+            kept = {r.row_index: r.payload for r in session.scalars(select(Reject))}
+        assert json.loads(kept[2]) == deep  # its JSON text: nothing it sent is lost
+        assert kept[3] == deeper
+    finally:
+        engine.dispose()
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=30,
+)
+
+
+@given(_JSON_VALUES)
+def test_a_refused_row_is_kept_as_the_standard_librarys_json(value: Any) -> None:
+    assert service._json_text(value) == json.dumps(value, separators=(",", ":"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -317,3 +318,38 @@ def test_keys_that_differ_only_by_spaces_are_one_record_in_a_batch(client: TestC
     assert body["results"][1]["record_version"] == 2
     record = client.get("/api/v1/sources/clinic_a/domains/provider/records/P1").json()
     assert record["attributes"]["npi"] == NPI_B
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "bottom"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_a_row_nested_too_deep_is_refused_and_kept_whole(client: TestClient) -> None:
+    make_system(client, "clinic_a")
+    deep = {"source_key": "P9", "attributes": {"last_name": "Deep", "notes": _nested(700)}}
+
+    body = send(client, "clinic_a", "provider", PROVIDER, deep)
+
+    assert body["counts"]["created"] == 1  # the good row lands all the same
+    refused = body["results"][1]
+    assert refused["outcome"] == "rejected"
+    assert refused["errors"] == [
+        {"field": "", "code": "too_deep", "reason": "is nested more than 32 levels deep"}
+    ]
+    kept = client.get(f"/api/v1/rejects/{refused['reject_id']}").json()
+    assert json.loads(kept["payload"]) == deep  # its JSON text: nothing it sent is lost
+
+
+def test_a_single_record_nested_too_deep_is_refused(client: TestClient) -> None:
+    make_system(client, "clinic_a")
+
+    response = client.put(
+        "/api/v1/sources/clinic_a/domains/provider/records/P9",
+        json={"attributes": {"last_name": "Deep", "notes": _nested(700)}},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "too_deep"
