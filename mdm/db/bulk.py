@@ -163,21 +163,14 @@ def flush(session: Session) -> None:
         # the flush above wrote), so tables go in the order their first row was buffered.
         while buffer.rows:
             table = next(iter(buffer.rows))
-            rows = buffer.rows.pop(table)
-            # One executemany takes one set of columns; callers of a table mostly agree.
-            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for row in rows:
-                shapes.setdefault(tuple(row), []).append(row)
-            for columns, same in shapes.items():
-                _insert_many(session, table, columns, same)
+            _insert_many(session, table, buffer.rows.pop(table))
     finally:
         buffer.draining = False
 
 
-def _insert_many(
-    session: Session, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
-) -> None:
-    """``INSERT`` the buffered ``rows`` (each with the keys ``columns``) of ``table``.
+def _insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``INSERT`` ``rows`` (by column key) into ``table``: one ``executemany`` per set of
+    columns the rows give (callers of a table mostly agree).
 
     On SQLite each value goes through its column type's own bind processor (JSON text, UTC
     datetimes, enums: what Core would send) and the rows go to the driver's ``executemany``:
@@ -185,26 +178,30 @@ def _insert_many(
     Left-out columns get their scalar defaults. A table whose left-out columns have computed
     defaults, and PostgreSQL (whose JSON binds carry casts), go through Core's ``executemany``.
     """
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        shapes.setdefault(tuple(row), []).append(row)
     connection = session.connection()
     dialect = connection.dialect
-    plan: _Plan | None = None
-    if dialect.name == "sqlite":
-        # Per dialect: its JSON processor is its engine's serialiser.
-        plans = _PLANS.setdefault(dialect, {})
-        plan = plans.get((table, columns))
-        if plan is None:
-            plan = plans[(table, columns)] = _Plan.of(table, columns, dialect)
-    if plan is None or plan.statement is None:
-        session.execute(insert(table), rows)
-        return
-    processors, defaults = plan.processors, plan.defaults
-    values: list[tuple[Any, ...]] = []
-    for row in rows:
-        value = [row[key] for key in columns]
-        for index, processor in processors:
-            value[index] = processor(value[index])
-        values.append((*value, *defaults))
-    connection.exec_driver_sql(plan.statement, values)
+    for columns, same in shapes.items():
+        plan: _Plan | None = None
+        if dialect.name == "sqlite":
+            # Per dialect: its JSON processor is its engine's serialiser.
+            plans = _PLANS.setdefault(dialect, {})
+            plan = plans.get((table, columns))
+            if plan is None:
+                plan = plans[(table, columns)] = _Plan.of(table, columns, dialect)
+        if plan is None or plan.statement is None:
+            session.execute(insert(table), same)
+            continue
+        processors, defaults = plan.processors, plan.defaults
+        values: list[tuple[Any, ...]] = []
+        for row in same:
+            value = [row[key] for key in columns]
+            for index, processor in processors:
+                value[index] = processor(value[index])
+            values.append((*value, *defaults))
+        connection.exec_driver_sql(plan.statement, values)
 
 
 class _Plan:
@@ -278,11 +275,7 @@ def insert_new(session: Session, objects: Sequence[DeclarativeBase]) -> None:
     rows_of = {model: _rows_of_new(model, group) for model, group in by_class.items()}
     session.flush()
     for model, group in by_class.items():
-        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in rows_of[model]:
-            shapes.setdefault(tuple(row), []).append(row)
-        for columns, rows in shapes.items():
-            _insert_many(session, cast(Table, model.__table__), columns, rows)
+        _insert_many(session, cast(Table, model.__table__), rows_of[model])
         session.add_all(group)
         # What a flush does once it has inserted pending objects: they take their identity,
         # their attributes become the loaded state, and the transaction (or savepoint) notes
