@@ -20,7 +20,8 @@ A merge of two clusters along a strong edge happens only when
   whatever joined it since, counts as one record here: agreeing with one of its records is
   enough.
 
-Pairs in the review band between different clusters become candidates for a steward.
+Pairs in the review band between different clusters become candidates for a steward, and so do
+strong pairs that contrary evidence refutes under the "bridged" chain guard (see :func:`verdict`).
 """
 
 from __future__ import annotations
@@ -57,12 +58,13 @@ def verdict(settings: MatchSettings, score: PairScore) -> Verdict:
     if score.cannot_link:
         return Verdict.CANNOT_LINK
     if is_strong(settings, score):
-        if score.decisive or settings.chain_guard != "bridged" or not _refuted(settings, score):
+        if score.decisive or settings.chain_guard != "bridged" or not contradicted(settings, score):
             return Verdict.MATCH
-        # Strong on the whole, yet one comparison alone is contrary evidence (a father and
-        # son at one address, with one phone: the shared household outweighs a JR against a
-        # SR): a steward decides. Only with the "bridged" guard, which otherwise lets the
-        # sum of weaker disagreements through when the pair is strong.
+        # Strong on the whole, yet contrary evidence says two people (the "bridged" guard
+        # only): a father and son at one address share name, street, number, suburb and phone,
+        # and only their birth dates and SSNs, or a JR against a SR, tell them apart. The same
+        # evidence keeps a chain apart (see ``contradicted``); it must not merge them directly.
+        # A steward decides.
         return Verdict.REVIEW
     if score.weight >= settings.thresholds.review:
         return Verdict.REVIEW
@@ -94,6 +96,9 @@ def _against(settings: MatchSettings, score: PairScore) -> list[float]:
 
 class CandidateReason(StrEnum):
     REVIEW_BAND = "review_band"
+    # A pair strong enough to merge that contrary evidence sends to a steward instead (another
+    # birth date and another SSN, a JR against a SR; "bridged" chain guard only).
+    CONTRARY_EVIDENCE = "contrary_evidence"
     # A strong edge the guards refused: a chain through a third record, or the size guard.
     CHAIN_GUARD = "chain_guard"
     SIZE_GUARD = "size_guard"
@@ -316,7 +321,11 @@ def cluster(
         offer(pair, reason)
     for pair in ordered:
         if verdict(settings, pair) is Verdict.REVIEW:
-            offer(pair, CandidateReason.REVIEW_BAND)
+            contrary = is_strong(settings, pair)
+            offer(
+                pair,
+                CandidateReason.CONTRARY_EVIDENCE if contrary else CandidateReason.REVIEW_BAND,
+            )
     for (ra, rb), (pair, reason) in sorted(best.items()):
         result.candidates.append(
             ClusterCandidate(

@@ -173,8 +173,9 @@ class MatchSettings(_Model):
     #   ``contradicts`` (a different birth date alone is not enough; a different birth date
     #   and a different SSN are), and a pair below review is outweighed when the chain from
     #   one record to the other through the edge being taken, its weakest link's weight plus
-    #   the pair's own weight, reaches auto-match. And a strong pair that one comparison
-    #   alone contradicts (a JR against a SR in one household) goes to a steward.
+    #   the pair's own weight, reaches auto-match. And a strong pair with that much contrary
+    #   evidence goes to a steward instead of merging: a father and son in one household,
+    #   one name on both records and no suffix, differ only in birth date and SSN.
     chain_guard: Literal["strict", "bridged"] = "strict"
     term_frequencies: tuple[TermFrequencies, ...] = ()
     training: Training | None = None

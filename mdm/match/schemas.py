@@ -36,7 +36,7 @@ class MatchCandidateOut(BaseModel):
     right_golden_id: str
     left_record_id: int
     right_record_id: int
-    reason: str = Field(description="review_band, chain_guard or size_guard")
+    reason: str = Field(description="review_band, contrary_evidence, chain_guard or size_guard")
     weight: float
     probability: float
     threshold_gap: float = Field(description="How far below the auto-match threshold")

@@ -1150,11 +1150,12 @@ def _propose(
             a, b = b, a
         if left_g > right_g:
             left_g, right_g, a, b = right_g, left_g, b, a
-        # A lone record in the review band asks "does this record belong there?"; a refused
-        # strong link asks whether two established golden records are one.
+        # A lone record in the review band, or strong but contradicted, asks "does this record
+        # belong there?"; a strong link the chain or size guard refused asks whether two
+        # established golden records are one.
         kind = (
             CandidateKind.RECORD_TO_GOLDEN
-            if proposal.reason is CandidateReason.REVIEW_BAND
+            if proposal.reason in (CandidateReason.REVIEW_BAND, CandidateReason.CONTRARY_EVIDENCE)
             and min(len(proposal.left), len(proposal.right)) == 1
             else CandidateKind.GOLDEN_TO_GOLDEN
         )

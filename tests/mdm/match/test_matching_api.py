@@ -201,3 +201,29 @@ def test_deleting_a_record_retires_the_candidates_that_proposed_it(client: TestC
     assert client.get(f"/api/v1/match/candidates/{candidate['id']}").json()["status"] == (
         "superseded"
     )
+
+
+def test_a_parent_and_child_at_one_address_reach_a_steward_as_contrary_evidence(
+    client: TestClient,
+) -> None:
+    # One name, one home, no suffix on either record: only the birth dates and the SSNs say
+    # two people. The pair outweighs auto-match, and still a steward decides.
+    make_system(client, "hr", sends=["employee"])
+    home = {"line1": "58 Andrea Pl", "city": "Evanston", "state": "IL", "zip": "60201"}
+    person = {"first_name": "Amber", "last_name": "Pamplin", "home_address": home}
+    parent = {**person, "birth_date": "1937-04-07", "ssn": "101824555"}
+    send(client, "hr", "employee", {"source_key": "E1", "attributes": parent})
+    child = {**person, "birth_date": "1966-09-21", "ssn": "105390217"}
+    arrived = send(client, "hr", "employee", {"source_key": "E2", "attributes": child})
+
+    match = arrived["results"][0]["match"]
+    assert match["decision"] == "founded"
+    assert golden_of(client, "hr", "employee", "E1") != golden_of(client, "hr", "employee", "E2")
+    page = client.get("/api/v1/match/candidates", params={"domain": "employee"}).json()
+    (candidate,) = page["candidates"]
+    assert match["candidate_ids"] == [candidate["id"]]
+    assert candidate["reason"] == "contrary_evidence"
+    assert candidate["kind"] == "record_golden"
+    assert candidate["weight"] >= 12
+    assert "birth_date else" in candidate["explanation"]["summary"]
+    assert "ssn else" in candidate["explanation"]["summary"]
