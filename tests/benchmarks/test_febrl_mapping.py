@@ -10,9 +10,11 @@ from benchmarks.febrl import (
     PLACEHOLDER_SURNAME,
     FebrlSet,
     Row,
+    birth_date,
     employee_attributes,
     entity_of,
     standardise,
+    with_households,
 )
 from matching.standardise.identifiers import check_ssn
 from mdm.domains import DOMAINS
@@ -112,5 +114,49 @@ def test_a_row_without_address_or_ssn_sends_neither() -> None:
 def test_the_original_and_its_duplicates_are_one_entity() -> None:
     assert entity_of("rec-1070-org") == entity_of("rec-1070-dup-0") == "1070"
     assert entity_of("rec-1070-dup-3") != entity_of("rec-107-org")
+    assert entity_of("rec-1070-kin") == "1070-kin"  # a relative: another person
     with pytest.raises(ValueError, match="not a Febrl rec_id"):
         entity_of("1070")
+
+
+def _original(n: int, **changes: str) -> Row:
+    return Row("hr", f"rec-{n}-org", {**ROW, "soc_sec_id": f"73640{n:02d}", **changes})
+
+
+def test_households_add_a_namesake_relative_who_is_another_person() -> None:
+    people = [_original(n) for n in range(10)]
+    copy = Row("hr", "rec-3-dup-0", {**people[3].values, "surname": "bery"})
+    febrl = FebrlSet("febrl1", (*people, copy), link_only=False)
+
+    added = with_households(febrl, 4, seed=7)
+
+    assert added.name == "febrl1+kin4"
+    assert added.rows[: len(febrl.rows)] == febrl.rows
+    relatives = added.rows[len(febrl.rows) :]
+    assert len(relatives) == 4
+    truth = added.truth()
+    ssns = [r.values["soc_sec_id"] for r in added.rows]
+    assert len(set(ssns)) == len(ssns) - 1  # the original's copy shares its SSN, nobody else
+    for relative in relatives:
+        original = next(r for r in people if r.rec_id == relative.rec_id.replace("-kin", "-org"))
+        assert truth[relative.key] != truth[original.key]
+        same = {
+            k: v for k, v in relative.values.items() if k not in ("date_of_birth", "soc_sec_id")
+        }
+        assert same == {k: v for k, v in original.values.items() if k in same}
+        assert same.keys() == original.values.keys() - {"date_of_birth", "soc_sec_id"}
+        born, theirs = relative.values["date_of_birth"], original.values["date_of_birth"]
+        assert birth_date(born) is not None
+        assert 20 <= abs(int(born[:4]) - int(theirs[:4])) <= 40
+        assert born[4:] != theirs[4:]
+        assert check_ssn("10" + relative.values["soc_sec_id"]).valid
+    # Seeded: the same relatives every run.
+    assert with_households(febrl, 4, seed=7) == added
+
+
+def test_households_need_one_system_and_enough_people() -> None:
+    febrl = FebrlSet("febrl1", (_original(1), _original(2, date_of_birth="19560231")), False)
+    with pytest.raises(ValueError, match="1 people to add relatives to, not 2"):
+        with_households(febrl, 2)
+    with pytest.raises(ValueError, match="one HR system's file"):
+        with_households(FebrlSet("febrl4", febrl.rows, link_only=True), 1)
