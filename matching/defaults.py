@@ -474,7 +474,7 @@ def payer() -> MatchSettings:
 def employee() -> MatchSettings:
     return MatchSettings(
         domain="employee",
-        version="employee-default-2",
+        version="employee-default-3",
         description=(
             "People on HR files: no decisive identifier. An SSN is strong but not decisive (a "
             "relative's can be copied), and a one-digit SSN difference is often a typo."

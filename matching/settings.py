@@ -143,6 +143,10 @@ class Training(_Model):
     converged: bool
     labelled_pairs: int = 0
     proportion_matched: float
+    # Levels of comparisons that ``contradicts`` whose estimate was weaker evidence against a
+    # pair than the rule set trained from states, and that kept the stated weight instead
+    # ("birth_date/else"): training never softens contrary evidence.
+    contrary_evidence_kept: tuple[str, ...] = ()
 
 
 class MatchSettings(_Model):

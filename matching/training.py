@@ -198,6 +198,36 @@ def _with_parameters(
     return settings.model_copy(update={"comparisons": comparisons})
 
 
+def _contrary_evidence_kept(
+    settings: MatchSettings, m: list[list[float]], u: list[list[float]]
+) -> tuple[list[list[float]], tuple[str, ...]]:
+    """``m`` with no level of a comparison that ``contradicts`` weaker evidence against a pair
+    than ``settings`` states, and the levels that needed it ("birth_date/else").
+
+    Unsupervised EM cannot tell a household's relatives (one name, one address, another birth
+    date and another SSN) from one person's mistyped copies: on a file that holds relatives
+    it counts them as matches, and learns that another birth date is weak evidence against a
+    match. The chain guard sums exactly these weights (``contradiction_weight``), so trained
+    weights would let relatives merge. What counts as contrary evidence is the rule set's
+    statement: training may make it stronger, never weaker. The prior is estimated before
+    this, with ``m`` as EM left it.
+    """
+    kept = [list(levels) for levels in m]
+    floored: list[str] = []
+    for i, comparison in enumerate(settings.comparisons):
+        if not comparison.contradicts:
+            continue
+        for j, level in enumerate(comparison.levels):
+            stated = level.weight
+            if stated >= 0:
+                continue
+            trained = math.log2(bounded_probability(m[i][j]) / bounded_probability(u[i][j]))
+            if trained > stated:
+                kept[i][j] = bounded_probability(u[i][j]) * 2**stated
+                floored.append(f"{comparison.name}/{level.label}")
+    return kept, tuple(floored)
+
+
 def train(
     settings: MatchSettings,
     records: Sequence[MatchRecord],
@@ -271,6 +301,7 @@ def train(
     n = len(records)
     all_pairs = n * (n - 1) / 2 if n > 1 else 1.0
     prior = bounded_probability(share * blocked / all_pairs) if blocked else settings.prior
+    m, floored = _contrary_evidence_kept(settings, m, u)
     return _with_parameters(settings, m, u).model_copy(
         update={
             "version": version,
@@ -284,6 +315,7 @@ def train(
                 converged=converged,
                 labelled_pairs=len(labelled),
                 proportion_matched=share,
+                contrary_evidence_kept=floored,
             ),
         }
     )

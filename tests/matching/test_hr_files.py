@@ -335,3 +335,45 @@ def test_a_copy_with_one_stable_attribute_mistyped_still_merges() -> None:
         assert link(EMPLOYEE, [original, copy]).clustering.clusters == [
             tuple(sorted((key, "original")))
         ]
+
+
+def _households(people: int) -> list[MatchRecord]:
+    """An HR file of ``people``, each with a mistyped copy and a namesake relative at home:
+    one name, one address, a birth date a generation away and an SSN of their own."""
+    firsts = ["AMBER", "LAURA", "KYRA", "CALLUM", "JACK", "MOLLY", "GRACE", "OWEN", "RUBY"]
+    records = []
+    for i in range(people):
+        last = "".join(chr(65 + (i * 7 + k * 11) % 26) for k in range(7))
+        name = {"first_name": firsts[i % len(firsts)], "last_name": last}
+        home = {"line1": f"{i + 1} {last} ST", "city": f"TOWN {i % 40}", "zip": f"{5000 + i}"}
+        born, ssn = f"19{40 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}", f"10{i:03d}{1000 + i:04d}"
+        person = {**name, "home_address": home, "birth_date": born, "ssn": ssn}
+        typo = {**home, "line1": f"{i + 1} {last[:-1]} ST"}
+        elder = f"19{10 + i % 40}-{1 + (i + 6) % 12:02d}-{1 + (i + 14) % 28:02d}"
+        relative = {**person, "birth_date": elder}
+        relative["ssn"] = f"20{i:03d}{5000 + i:04d}"
+        records += [
+            match_record(EMPLOYEE, f"p{i}", person),
+            match_record(EMPLOYEE, f"p{i}-copy", {**person, "home_address": typo}),
+            match_record(EMPLOYEE, f"p{i}-kin", relative),
+        ]
+    return records
+
+
+def test_training_on_a_file_with_relatives_never_softens_contrary_evidence() -> None:
+    # EM cannot tell a relative from a mistyped copy: both share the name and the address.
+    # Left alone it learns that another birth date and SSN weigh little, and the relatives
+    # would merge; the rule set's statement of contrary evidence holds instead.
+    records = _households(120)
+    trained = train(EMPLOYEE, records, version="employee-t1", random_pairs=5000)
+
+    assert trained.training is not None
+    assert {"birth_date/else", "ssn/else"} <= set(trained.training.contrary_evidence_kept)
+    stated = {(c.name, lv.label): lv.weight for c in EMPLOYEE.comparisons for lv in c.levels}
+    for comparison in trained.comparisons:
+        for level in comparison.levels:
+            if comparison.contradicts and stated[(comparison.name, level.label)] < 0:
+                assert level.weight <= stated[(comparison.name, level.label)] + 1e-9
+    clusters = link(trained, records).clustering.clusters
+    assert [c for c in clusters if any(k.endswith("-kin") for k in c) and len(c) > 1] == []
+    assert ("p7", "p7-copy") in clusters
