@@ -350,7 +350,7 @@ def match_many(
                 rule_set_version=settings.version,
                 weight=merged_by.weight if merged_by else None,
                 candidates=applied.candidates_of.get(m.key, []),
-                summary=forms(merged_by)["summary"] if merged_by else "no golden record matched",
+                summary=_summary(forms, merged_by, applied.candidates_of.get(m.key, [])),
             )
         )
     _decide_moved(
@@ -1277,6 +1277,22 @@ class _Explainer:
             "refused": [dict(r) for r in self._refused.get(key, ())],
             "candidate_ids": self.applied.candidates_of.get(key, []),
         }
+
+
+def _summary(
+    forms: Callable[[PairScore], dict[str, Any]],
+    merged_by: PairScore | None,
+    candidates: Sequence[int],
+) -> str:
+    """One line on the decision: the score that joined the record, or why nothing did."""
+    if merged_by is not None:
+        return str(forms(merged_by)["summary"])
+    if candidates:
+        # A pair in the review band, or a strong one with contrary evidence against it:
+        # "no golden record matched" would hide that one nearly or strongly did.
+        listed = ", ".join(str(c) for c in candidates)
+        return f"no automatic match: left to a steward (match candidate {listed})"
+    return "no golden record matched"
 
 
 def _decide_moved(

@@ -222,6 +222,9 @@ def test_a_parent_and_child_at_one_address_reach_a_steward_as_contrary_evidence(
     page = client.get("/api/v1/match/candidates", params={"domain": "employee"}).json()
     (candidate,) = page["candidates"]
     assert match["candidate_ids"] == [candidate["id"]]
+    assert match["summary"] == (
+        f"no automatic match: left to a steward (match candidate {candidate['id']})"
+    )
     assert candidate["reason"] == "contrary_evidence"
     assert candidate["kind"] == "record_golden"
     assert candidate["weight"] >= 12
