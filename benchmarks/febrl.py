@@ -771,10 +771,11 @@ def diagnose(
     reasons: dict[str, int] = dict.fromkeys(MISS_REASONS, 0)
     for a, b in missed:
         reasons[miss_reason(settings, batch.linked, a, b)] += 1
+    # Every pair at auto-match weight, as a matcher without guards would merge it.
     strong = [
         (s.left, s.right)
         for s in batch.linked.scores.values()
-        if verdict(settings, s) is Verdict.MATCH
+        if is_strong(settings, s) and not s.cannot_link
     ]
     components = _clusters_of(_components(clusters.keys(), strong), clusters.keys())
 

@@ -21,7 +21,8 @@ A merge of two clusters along a strong edge happens only when
   enough.
 
 Pairs in the review band between different clusters become candidates for a steward, and so do
-strong pairs that contrary evidence refutes under the "bridged" chain guard (see :func:`verdict`).
+strong pairs that contrary evidence refutes under the "bridged" chain guard (see :func:`verdict`
+and ``strong_pair_guard``).
 """
 
 from __future__ import annotations
@@ -58,14 +59,17 @@ def verdict(settings: MatchSettings, score: PairScore) -> Verdict:
     if score.cannot_link:
         return Verdict.CANNOT_LINK
     if is_strong(settings, score):
-        if score.decisive or settings.chain_guard != "bridged" or not contradicted(settings, score):
+        if score.decisive or settings.chain_guard != "bridged":
             return Verdict.MATCH
-        # Strong on the whole, yet contrary evidence says two people (the "bridged" guard
-        # only): a father and son at one address share name, street, number, suburb and phone,
-        # and only their birth dates and SSNs, or a JR against a SR, tell them apart. The same
-        # evidence keeps a chain apart (see ``contradicted``); it must not merge them directly.
-        # A steward decides.
-        return Verdict.REVIEW
+        # Strong on the whole, yet contrary evidence says two people ("bridged" guard only):
+        # a father and son at one address share a name, street, number, suburb and phone;
+        # a JR against a SR ("single"), or their birth dates and SSNs ("summed", the evidence
+        # that keeps a chain apart, see ``contradicted``), tell them apart. A steward decides.
+        if settings.strong_pair_guard == "summed":
+            refuted = contradicted(settings, score)
+        else:
+            refuted = _refuted(settings, score)
+        return Verdict.REVIEW if refuted else Verdict.MATCH
     if score.weight >= settings.thresholds.review:
         return Verdict.REVIEW
     return Verdict.NON_MATCH
@@ -96,8 +100,8 @@ def _against(settings: MatchSettings, score: PairScore) -> list[float]:
 
 class CandidateReason(StrEnum):
     REVIEW_BAND = "review_band"
-    # A pair strong enough to merge that contrary evidence sends to a steward instead (another
-    # birth date and another SSN, a JR against a SR; "bridged" chain guard only).
+    # A pair strong enough to merge that contrary evidence sends to a steward instead (a JR
+    # against a SR; another birth date and another SSN; "bridged" chain guard only).
     CONTRARY_EVIDENCE = "contrary_evidence"
     # A strong edge the guards refused: a chain through a third record, or the size guard.
     CHAIN_GUARD = "chain_guard"

@@ -594,6 +594,9 @@ def employee() -> MatchSettings:
         # weakly against each other while both match the person strongly; the chain through
         # the person may outweigh their weak pair (see ``chain_guard``).
         chain_guard="bridged",
+        # A parent and child with one name at one address, no suffix on either record: only
+        # another birth date and another SSN say two people, and a steward decides.
+        strong_pair_guard="summed",
         # Contrary evidence: a different birth date (-5.0) or valid SSN (-4.3) alone is not
         # enough to keep a chained copy out (typos and a relative's SSN happen); both, or a
         # birth date and a suffix (JR against SR), are.

@@ -143,9 +143,13 @@ class Training(_Model):
     converged: bool
     labelled_pairs: int = 0
     proportion_matched: float
-    # Levels of comparisons that ``contradicts`` whose estimate was weaker evidence against a
-    # pair than the rule set trained from states, and that kept the stated weight instead
-    # ("birth_date/else"): training never softens contrary evidence.
+    # With the "bridged" chain guard, training never softens contrary evidence below what the
+    # rule set states (see ``matching.training``): the stated weights of the levels that
+    # weigh against a pair on comparisons that ``contradicts`` ("birth_date/else", -5.04),
+    # taken from the first rule set of the lineage that was not trained, so that retraining
+    # does not ratchet them; and the levels whose estimate needed the floor this time. A
+    # floored level's ``m`` is lowered, so a comparison's ``m`` may then sum to less than 1.
+    contrary_floor: tuple[tuple[str, float], ...] = ()
     contrary_evidence_kept: tuple[str, ...] = ()
 
 
@@ -177,10 +181,17 @@ class MatchSettings(_Model):
     #   ``contradicts`` (a different birth date alone is not enough; a different birth date
     #   and a different SSN are), and a pair below review is outweighed when the chain from
     #   one record to the other through the edge being taken, its weakest link's weight plus
-    #   the pair's own weight, reaches auto-match. And a strong pair with that much contrary
-    #   evidence goes to a steward instead of merging: a father and son in one household,
-    #   one name on both records and no suffix, differ only in birth date and SSN.
+    #   the pair's own weight, reaches auto-match.
     chain_guard: Literal["strict", "bridged"] = "strict"
+    # With the "bridged" chain guard, what sends a strong pair itself to a steward instead of
+    # merging it:
+    # * "single": one comparison that ``contradicts`` weighing ``contradiction_weight`` or
+    #   less (a JR against a SR in one household); weaker disagreements summed do not;
+    # * "summed": the summed contrary evidence that keeps two clusters apart, so that what
+    #   keeps two people out of one chain keeps them from merging directly too (a parent and
+    #   child with one name at one address and no suffix differ only in birth date and SSN).
+    # Rule sets stored before "summed" existed keep deciding as they did.
+    strong_pair_guard: Literal["single", "summed"] = "single"
     term_frequencies: tuple[TermFrequencies, ...] = ()
     training: Training | None = None
 

@@ -198,33 +198,56 @@ def _with_parameters(
     return settings.model_copy(update={"comparisons": comparisons})
 
 
+def contrary_floor(settings: MatchSettings) -> tuple[tuple[str, float], ...]:
+    """The weights training may not soften ("bridged" chain guard only; see ``Training``).
+
+    Taken from the first rule set of the lineage that was not trained: a rule set trained
+    before carries them on, so a retrain floors against what the governance team stated,
+    not against the last estimate.
+    """
+    if settings.chain_guard != "bridged":
+        return ()
+    if settings.training is not None and settings.training.contrary_floor:
+        return settings.training.contrary_floor
+    return tuple(
+        (f"{c.name}/{level.label}", level.weight)
+        for c in settings.comparisons
+        if c.contradicts
+        for level in c.levels
+        if level.weight < 0
+    )
+
+
 def _contrary_evidence_kept(
-    settings: MatchSettings, m: list[list[float]], u: list[list[float]]
+    settings: MatchSettings,
+    m: list[list[float]],
+    u: list[list[float]],
+    floor: tuple[tuple[str, float], ...],
 ) -> tuple[list[list[float]], tuple[str, ...]]:
-    """``m`` with no level of a comparison that ``contradicts`` weaker evidence against a pair
-    than ``settings`` states, and the levels that needed it ("birth_date/else").
+    """``m`` with no level in ``floor`` weaker evidence against a pair than its stated weight,
+    and the levels that needed it ("birth_date/else").
 
     Unsupervised EM cannot tell a household's relatives (one name, one address, another birth
     date and another SSN) from one person's mistyped copies: on a file that holds relatives
     it counts them as matches, and learns that another birth date is weak evidence against a
-    match. The chain guard sums exactly these weights (``contradiction_weight``), so trained
-    weights would let relatives merge. What counts as contrary evidence is the rule set's
-    statement: training may make it stronger, never weaker. The prior is estimated before
-    this, with ``m`` as EM left it.
+    match. The "bridged" chain guard sums exactly these weights (``contradiction_weight``), so
+    trained weights would let relatives merge. What counts as contrary evidence is the rule
+    set's statement: training may make it stronger, never weaker, and steward decisions
+    (labelled pairs) cannot soften it either. The prior is estimated before this, with ``m``
+    as EM left it.
     """
+    stated = dict(floor)
     kept = [list(levels) for levels in m]
     floored: list[str] = []
     for i, comparison in enumerate(settings.comparisons):
-        if not comparison.contradicts:
-            continue
         for j, level in enumerate(comparison.levels):
-            stated = level.weight
-            if stated >= 0:
+            name = f"{comparison.name}/{level.label}"
+            if name not in stated:
                 continue
             trained = math.log2(bounded_probability(m[i][j]) / bounded_probability(u[i][j]))
-            if trained > stated:
-                kept[i][j] = bounded_probability(u[i][j]) * 2**stated
-                floored.append(f"{comparison.name}/{level.label}")
+            if trained > stated[name]:
+                kept[i][j] = bounded_probability(u[i][j]) * 2 ** stated[name]
+                floored.append(name)
     return kept, tuple(floored)
 
 
@@ -301,7 +324,8 @@ def train(
     n = len(records)
     all_pairs = n * (n - 1) / 2 if n > 1 else 1.0
     prior = bounded_probability(share * blocked / all_pairs) if blocked else settings.prior
-    m, floored = _contrary_evidence_kept(settings, m, u)
+    floor = contrary_floor(settings)
+    m, floored = _contrary_evidence_kept(settings, m, u, floor)
     return _with_parameters(settings, m, u).model_copy(
         update={
             "version": version,
@@ -315,6 +339,7 @@ def train(
                 converged=converged,
                 labelled_pairs=len(labelled),
                 proportion_matched=share,
+                contrary_floor=floor,
                 contrary_evidence_kept=floored,
             ),
         }

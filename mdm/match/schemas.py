@@ -39,7 +39,12 @@ class MatchCandidateOut(BaseModel):
     reason: str = Field(description="review_band, contrary_evidence, chain_guard or size_guard")
     weight: float
     probability: float
-    threshold_gap: float = Field(description="How far below the auto-match threshold")
+    threshold_gap: float = Field(
+        description=(
+            "How far below the auto-match threshold; negative when the pair reached it and a "
+            "guard held it back (contrary_evidence, chain_guard, size_guard)"
+        )
+    )
     explanation: dict[str, Any]
     rule_set_version: str
     created_at: datetime

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from matching.blocking import blocking_keys
 from matching.clustering import CandidateReason, contradicted
 from matching.defaults import employee
@@ -377,3 +380,88 @@ def test_training_on_a_file_with_relatives_never_softens_contrary_evidence() -> 
     clusters = link(trained, records).clustering.clusters
     assert [c for c in clusters if any(k.endswith("-kin") for k in c) and len(c) > 1] == []
     assert ("p7", "p7-copy") in clusters
+
+
+def test_a_rule_set_stored_before_summed_strong_pairs_decides_as_it_did() -> None:
+    # Rule sets are immutable: one stored without ``strong_pair_guard`` (employee-default-2,
+    # or trained from it) keeps merging the strong pair; only a JR against a SR stops it.
+    stored = EMPLOYEE.model_dump(mode="json")
+    del stored["strong_pair_guard"]
+    before = MatchSettings.model_validate({**stored, "version": "employee-default-2"})
+    parent, child = _parent_and_child()
+
+    assert before.strong_pair_guard == "single"
+    assert link(before, [parent, child]).clustering.clusters == [("child", "parent")]
+
+
+def test_training_floors_against_the_stated_weights_however_often_it_is_retrained() -> None:
+    records = _households(60)
+    first = train(EMPLOYEE, records, version="employee-t1", random_pairs=3000)
+    again = train(first, records, version="employee-t2", random_pairs=3000, seed=1)
+
+    stated = {
+        f"{c.name}/{lv.label}": lv.weight
+        for c in EMPLOYEE.comparisons
+        if c.contradicts
+        for lv in c.levels
+        if lv.weight < 0
+    }
+    assert first.training is not None
+    assert again.training is not None
+    assert dict(first.training.contrary_floor) == stated
+    assert dict(again.training.contrary_floor) == stated
+    # The round trip through JSON, as the hub stores rule sets, keeps the floor.
+    assert MatchSettings.model_validate_json(again.model_dump_json()) == again
+
+
+def test_training_outside_the_bridged_guard_has_no_floor() -> None:
+    # Provider, location, item...: EM's estimates stand as they are.
+    strict = EMPLOYEE.model_copy(update={"chain_guard": "strict"})
+    trained = train(strict, _households(30), version="strict-t1", random_pairs=2000)
+
+    assert trained.training is not None
+    assert trained.training.contrary_floor == ()
+    assert trained.training.contrary_evidence_kept == ()
+
+
+_FIRSTS = st.sampled_from(["JOHN", "JON", "AMBER"])
+_LASTS = st.sampled_from(["SMITH", "SMYTH"])
+_BORN = st.sampled_from([None, "1950-03-02", "1950-03-20", "1978-05-06"])
+_SSNS = st.sampled_from([None, "123456789", "123456798", "234567890"])
+_LINES = st.sampled_from(["12 OAK ST", "12 OAK STREET", "3 ELM RD"])
+_SUFFIXES = st.sampled_from([None, None, "JR", "SR"])
+
+
+@st.composite
+def _household(draw: st.DrawFn) -> list[MatchRecord]:
+    out = []
+    for i in range(draw(st.integers(min_value=2, max_value=7))):
+        attributes = {
+            "first_name": draw(_FIRSTS),
+            "last_name": draw(_LASTS),
+            "birth_date": draw(_BORN),
+            "ssn": draw(_SSNS),
+            "name_suffix": draw(_SUFFIXES),
+            "home_address": {"line1": draw(_LINES), "city": "SEVEN HILLS", "zip": "5045"},
+        }
+        present = {k: v for k, v in attributes.items() if v is not None}
+        out.append(match_record(EMPLOYEE, f"r{i}", present))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(records=_household(), data=st.data())
+def test_a_households_clusters_and_candidates_do_not_depend_on_arrival_order(
+    records: list[MatchRecord], data: st.DataObject
+) -> None:
+    # Relatives, copies and namesakes at one address: the bridged guard, strong pairs with
+    # contrary evidence and chains through bare records, in any order.
+    shuffled = data.draw(st.permutations(records))
+
+    first = link(EMPLOYEE, records).clustering
+    second = link(EMPLOYEE, list(shuffled)).clustering
+
+    assert first.clusters == second.clusters
+    assert [(c.left, c.right, c.reason) for c in first.candidates] == [
+        (c.left, c.right, c.reason) for c in second.candidates
+    ]

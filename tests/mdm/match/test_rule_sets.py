@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from matching.defaults import provider
+from matching.defaults import employee, provider
 from mdm.cli import app
 from mdm.config import Settings, get_settings
 from mdm.demo.loader import load_demo
@@ -202,3 +202,37 @@ def test_cli_rematch_rebuilds_an_index_an_older_default_built(
     assert indexed == 2
     with TestClient(create_app(app_settings)) as client:
         assert golden_of(client, "hr", "E1") == golden_of(client, "payroll", "77")
+
+
+def test_rematching_under_summed_contrary_evidence_splits_a_parent_and_child_the_old_rules_merged(
+    client: TestClient,
+) -> None:
+    # employee-default-2 and the rule sets trained from it merged a parent and child with one
+    # name at one address; re-matched under "summed", they part and a steward is asked.
+    single = employee().model_dump(mode="json")
+    single.update(version="employee-single-1", strong_pair_guard="single")
+    summed = {**employee().model_dump(mode="json"), "version": "employee-summed-1"}
+    for settings in (single, summed):
+        stored = client.post("/api/v1/match/rule-sets", json={"settings": settings})
+        assert stored.status_code == 201, stored.text
+    client.post("/api/v1/match/rule-sets/employee-single-1/activate")
+    make_system(client, "hr", sends=["employee"])
+    home = {"line1": "58 Andrea Pl", "city": "Evanston", "state": "IL", "zip": "60201"}
+    person = {"first_name": "Amber", "last_name": "Pamplin", "home_address": home}
+    for key, born, ssn in (("E1", "1937-04-07", "101824555"), ("E2", "1966-09-21", "105390217")):
+        attributes = {**person, "birth_date": born, "ssn": ssn}
+        send(client, "hr", "employee", {"source_key": key, "attributes": attributes})
+
+    def golden_of(key: str) -> str:
+        record = client.get(f"/api/v1/sources/hr/domains/employee/records/{key}").json()
+        return str(record["golden_id"])
+
+    assert golden_of("E1") == golden_of("E2")
+
+    result = client.post("/api/v1/match/rule-sets/employee-summed-1/activate").json()
+
+    assert result["moved"] == 1
+    assert golden_of("E1") != golden_of("E2")
+    (candidate,) = client.get("/api/v1/match/candidates").json()["candidates"]
+    assert candidate["reason"] == "contrary_evidence"
+    assert candidate["rule_set_version"] == "employee-summed-1"
