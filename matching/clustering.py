@@ -33,7 +33,7 @@ from enum import StrEnum
 
 from matching.features import MatchRecord
 from matching.scoring import PairScore, score_pair
-from matching.settings import MatchSettings
+from matching.settings import MatchSettings, PerSettings
 
 Pair = tuple[str, str]
 
@@ -94,8 +94,14 @@ def _refuted(settings: MatchSettings, score: PairScore) -> bool:
 
 def _against(settings: MatchSettings, score: PairScore) -> list[float]:
     """The pair's negative weights on comparisons that ``contradicts``."""
-    stable = {c.name for c in settings.comparisons if c.contradicts}
+    stable = _contradicting(settings)
     return [c.weight for c in score.comparisons if c.weight < 0 and c.comparison in stable]
+
+
+# The guard asks for every strong pair several times over (25,000 times in a Febrl 4 load).
+_contradicting = PerSettings(
+    lambda settings: frozenset(c.name for c in settings.comparisons if c.contradicts)
+)
 
 
 class CandidateReason(StrEnum):

@@ -12,7 +12,6 @@ pair whatever the weight; a *decisive* feature (the same valid NPI) makes it a m
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -23,6 +22,7 @@ from matching.settings import (
     MAX_LEVEL_WEIGHT,
     Comparison,
     MatchSettings,
+    PerSettings,
     TermFrequencies,
     probability,
 )
@@ -151,19 +151,7 @@ class _Plan:
     steps: tuple[_Step, ...]
 
 
-# Settings are immutable, but a copy with other parameters is another object: plans are kept
-# per object (with the object itself, so its id cannot be reused while the plan is kept).
-# API requests score in several threads at once, hence the lock around the table.
-_PLANS: dict[int, tuple[MatchSettings, _Plan]] = {}
-_MAX_PLANS = 64
-_PLANS_LOCK = threading.Lock()
-
-
-def _plan(settings: MatchSettings) -> _Plan:
-    with _PLANS_LOCK:
-        kept = _PLANS.get(id(settings))
-    if kept is not None and kept[0] is settings:
-        return kept[1]
+def _make_plan(settings: MatchSettings) -> _Plan:
     steps = []
     for comparison in settings.comparisons:
         table = settings.term_frequencies_of(comparison.feature)
@@ -178,12 +166,11 @@ def _plan(settings: MatchSettings) -> _Plan:
                 ),
             )
         )
-    plan = _Plan(settings.prior_weight, tuple(steps))
-    with _PLANS_LOCK:
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.pop(next(iter(_PLANS)))
-        _PLANS[id(settings)] = (settings, plan)
-    return plan
+    return _Plan(settings.prior_weight, tuple(steps))
+
+
+# One plan per settings object.
+_plan = PerSettings(_make_plan)
 
 
 def score_pair(settings: MatchSettings, left: MatchRecord, right: MatchRecord) -> PairScore:

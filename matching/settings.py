@@ -20,9 +20,13 @@ diff and version it, and every decision can name the exact settings that produce
 from __future__ import annotations
 
 import math
-from typing import Literal
+import threading
+from collections.abc import Callable
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+T = TypeVar("T")
 
 LevelKind = Literal[
     "exact",
@@ -248,3 +252,30 @@ def bounded_probability(p: float) -> float:
 
 def _clamp(weight: float) -> float:
     return max(-MAX_LEVEL_WEIGHT, min(MAX_LEVEL_WEIGHT, weight))
+
+
+class PerSettings(Generic[T]):
+    """What ``make`` works out from one settings object, worked out once per object.
+
+    Settings are immutable, but a copy with other parameters is another object: results are
+    kept per object, with the object itself, so its id cannot be reused while they are kept.
+    API requests score and cluster in several threads at once, hence the lock.
+    """
+
+    def __init__(self, make: Callable[[MatchSettings], T], *, size: int = 64) -> None:
+        self._make = make
+        self._size = size
+        self._kept: dict[int, tuple[MatchSettings, T]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, settings: MatchSettings) -> T:
+        with self._lock:
+            kept = self._kept.get(id(settings))
+        if kept is not None and kept[0] is settings:
+            return kept[1]
+        made = self._make(settings)
+        with self._lock:
+            if len(self._kept) >= self._size:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[id(settings)] = (settings, made)
+        return made

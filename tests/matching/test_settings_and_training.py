@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from matching.defaults import DEFAULT_SETTINGS, default_settings
 from matching.features import TRANSFORMS, MatchRecord
 from matching.linking import link
-from matching.settings import MatchSettings
+from matching.settings import MatchSettings, PerSettings
 from matching.training import LabelledPair, train
 from tests.matching.conftest import PROVIDER, rec
 
@@ -182,3 +182,27 @@ def test_steward_decisions_enter_training_as_labels() -> None:
     assert labelled.training is not None
     assert labelled.training.labelled_pairs == 1
     assert labelled.comparisons != plain.comparisons
+
+
+def test_what_is_worked_out_per_settings_object_is_worked_out_once_for_each() -> None:
+    made: list[str] = []
+
+    def make(settings: MatchSettings) -> str:
+        made.append(settings.version)
+        return settings.version
+
+    per_settings = PerSettings(make, size=2)
+    copy = PROVIDER.model_copy(update={"version": "provider-copy"})
+
+    assert [per_settings(PROVIDER), per_settings(PROVIDER), per_settings(copy)] == [
+        "provider-default-1",
+        "provider-default-1",
+        "provider-copy",
+    ]
+    assert made == ["provider-default-1", "provider-copy"]
+    # A third object evicts the oldest; asked again, it is worked out again, not confused
+    # with whatever object took its place.
+    third = PROVIDER.model_copy(update={"version": "provider-third"})
+    assert per_settings(third) == "provider-third"
+    assert per_settings(PROVIDER) == "provider-default-1"
+    assert made == ["provider-default-1", "provider-copy", "provider-third", "provider-default-1"]
