@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matching.clustering import Clustering
 from matching.defaults import provider
 from matching.features import MatchRecord, match_record
 from matching.settings import MatchSettings
@@ -19,3 +20,11 @@ def rec(
 ) -> MatchRecord:
     """A record as matching sees it, from already standardised attributes."""
     return match_record(settings, key, attributes, invalid)
+
+
+def decisions(clustering: Clustering) -> tuple[Any, ...]:
+    """What a clustering decided, to compare two runs: clusters and candidates with reasons."""
+    return (
+        clustering.clusters,
+        [(c.left, c.right, c.reason) for c in clustering.candidates],
+    )

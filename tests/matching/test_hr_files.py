@@ -16,6 +16,7 @@ from matching.linking import link
 from matching.scoring import score_pair
 from matching.settings import MatchSettings
 from matching.training import train
+from tests.matching.conftest import decisions
 
 EMPLOYEE = employee()
 
@@ -458,10 +459,6 @@ def test_a_households_clusters_and_candidates_do_not_depend_on_arrival_order(
     # contrary evidence and chains through bare records, in any order.
     shuffled = data.draw(st.permutations(records))
 
-    first = link(EMPLOYEE, records).clustering
-    second = link(EMPLOYEE, list(shuffled)).clustering
-
-    assert first.clusters == second.clusters
-    assert [(c.left, c.right, c.reason) for c in first.candidates] == [
-        (c.left, c.right, c.reason) for c in second.candidates
-    ]
+    assert decisions(link(EMPLOYEE, records).clustering) == decisions(
+        link(EMPLOYEE, list(shuffled)).clustering
+    )
