@@ -203,7 +203,8 @@ def contrary_floor(settings: MatchSettings) -> tuple[tuple[str, float], ...]:
 
     Taken from the first rule set of the lineage that was not trained: a rule set trained
     before carries them on, so a retrain floors against what the governance team stated,
-    not against the last estimate.
+    not against the last estimate. A rule set trained before floors existed carries none;
+    its own weights are the floor then.
     """
     if settings.chain_guard != "bridged":
         return ()
