@@ -217,6 +217,35 @@ class MatchSettings(_Model):
             raise ValueError(f"unknown features referenced: {', '.join(unknown)}")
         return self
 
+    @model_validator(mode="after")
+    def _guards_agree(self) -> MatchSettings:
+        if self.strong_pair_guard == "summed" and self.chain_guard != "bridged":
+            raise ValueError(
+                'strong_pair_guard: "summed" sums contrary evidence as the "bridged" chain '
+                'guard does; it needs chain_guard "bridged"'
+            )
+        # A floor entry that names no level training floors would switch the floor off for
+        # that level without a word (a level renamed in an edited copy): refused.
+        floor = self.training.contrary_floor if self.training is not None else ()
+        floored = {
+            f"{c.name}/{level.label}"
+            for c in self.comparisons
+            if c.contradicts
+            for level in c.levels
+        }
+        for name, weight in floor:
+            if name not in floored:
+                raise ValueError(
+                    f"training.contrary_floor: {name!r} is no level of a comparison that "
+                    "contradicts"
+                )
+            if weight >= 0:
+                raise ValueError(
+                    f"training.contrary_floor: {name!r} must weigh against a pair (below 0), "
+                    f"not {weight}"
+                )
+        return self
+
     @property
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from matching.blocking import candidate_pairs_by_rule
 from matching.comparisons import MISSING, compare
+from matching.defaults import DEFAULT_SETTINGS, default_settings
 from matching.features import MatchRecord
 from matching.settings import (
     MatchSettings,
@@ -199,24 +200,43 @@ def _with_parameters(
 
 
 def contrary_floor(settings: MatchSettings) -> tuple[tuple[str, float], ...]:
-    """The weights training may not soften ("bridged" chain guard only; see ``Training``).
+    """The weights training may not soften ("bridged" chain guard only; see ``Training``):
+    each level that weighs against a pair on a comparison that ``contradicts``, at the weight
+    the governance team stated for it.
 
-    Taken from the first rule set of the lineage that was not trained: a rule set trained
-    before carries them on, so a retrain floors against what the governance team stated,
-    not against the last estimate. A rule set trained before floors existed carries none;
-    its own weights are the floor then.
+    * A rule set that was never trained states them itself.
+    * A trained rule set carries its lineage's floor on (``training.contrary_floor``), so a
+      retrain floors against what was stated, not against the last estimate.
+    * A level the lineage's floor does not name (a rule set trained before floors existed,
+      or a comparison added since) takes the shipped default's weight for it when the
+      domain's default has that level, and its own weight otherwise: an estimate from before
+      floors existed is no statement (EM may have taken relatives for copies).
     """
     if settings.chain_guard != "bridged":
         return ()
-    if settings.training is not None and settings.training.contrary_floor:
-        return settings.training.contrary_floor
-    return tuple(
-        (f"{c.name}/{level.label}", level.weight)
-        for c in settings.comparisons
-        if c.contradicts
+    carried = dict(settings.training.contrary_floor) if settings.training is not None else {}
+    shipped = _shipped_weights(settings.domain) if settings.training is not None else {}
+    floor = []
+    for c in settings.comparisons:
+        if not c.contradicts:
+            continue
+        for level in c.levels:
+            name = f"{c.name}/{level.label}"
+            stated = carried.get(name, shipped.get(name, level.weight))
+            if stated < 0:
+                floor.append((name, stated))
+    return tuple(floor)
+
+
+def _shipped_weights(domain: str) -> dict[str, float]:
+    """The shipped default's level weights for ``domain`` ("birth_date/else"), if it has one."""
+    if domain not in DEFAULT_SETTINGS:
+        return {}
+    return {
+        f"{c.name}/{level.label}": level.weight
+        for c in default_settings(domain).comparisons
         for level in c.levels
-        if level.weight < 0
-    )
+    }
 
 
 def _contrary_evidence_kept(

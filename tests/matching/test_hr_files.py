@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from matching.blocking import blocking_keys
 from matching.clustering import CandidateReason, contradicted
@@ -295,10 +297,14 @@ def test_training_keeps_what_it_does_not_estimate() -> None:
     ]
 
 
+def _parent_and_child_attributes() -> dict[str, Any]:
+    home = {"line1": "58 ANDREA PL", "city": "SEVEN HILLS", "zip": "5045"}
+    return {"first_name": "AMBER", "last_name": "PAMPLIN", "home_address": home}
+
+
 def _parent_and_child() -> list[MatchRecord]:
     """One name on both records and no suffix: HR forms rarely have a box for JR."""
-    home = {"line1": "58 ANDREA PL", "city": "SEVEN HILLS", "zip": "5045"}
-    shared = {"first_name": "AMBER", "last_name": "PAMPLIN", "home_address": home}
+    shared = _parent_and_child_attributes()
     return [
         match_record(
             EMPLOYEE, "parent", {**shared, "birth_date": "1937-04-07", "ssn": "101824555"}
@@ -393,6 +399,12 @@ def test_a_rule_set_stored_before_summed_strong_pairs_decides_as_it_did() -> Non
 
     assert before.strong_pair_guard == "single"
     assert link(before, [parent, child]).clustering.clusters == [("child", "parent")]
+    # What "single" does hold back: one comparison alone at the limit, a JR against a SR.
+    junior = match_record(before, "junior", {**_parent_and_child_attributes(), "name_suffix": "JR"})
+    senior = match_record(before, "senior", {**_parent_and_child_attributes(), "name_suffix": "SR"})
+    result = link(before, [junior, senior]).clustering
+    assert result.clusters == [("junior",), ("senior",)]
+    assert [c.reason for c in result.candidates] == [CandidateReason.CONTRARY_EVIDENCE]
 
 
 def test_training_floors_against_the_stated_weights_however_often_it_is_retrained() -> None:
@@ -413,6 +425,76 @@ def test_training_floors_against_the_stated_weights_however_often_it_is_retraine
     assert dict(again.training.contrary_floor) == stated
     # The round trip through JSON, as the hub stores rule sets, keeps the floor.
     assert MatchSettings.model_validate_json(again.model_dump_json()) == again
+
+
+def _level(settings: MatchSettings, name: str) -> Any:
+    comparison, label = name.split("/")
+    levels = next(c.levels for c in settings.comparisons if c.name == comparison)
+    return next(level for level in levels if level.label == label)
+
+
+def _with_weight(settings: MatchSettings, name: str, weight: float) -> MatchSettings:
+    level = _level(settings, name)
+    changed = level.model_copy(update={"m": level.u * 2**weight})
+    comparisons = tuple(
+        c.model_copy(update={"levels": tuple(changed if lv is level else lv for lv in c.levels)})
+        for c in settings.comparisons
+    )
+    return settings.model_copy(update={"comparisons": comparisons})
+
+
+def test_a_retrain_floors_at_the_stated_weight_not_at_the_rule_sets_own() -> None:
+    # The rule set trained from says another birth date weighs -12 (an estimate, or an
+    # edit); the statement its lineage carries is -5.04, and that is the floor.
+    records = _households(60)
+    first = train(EMPLOYEE, records, version="employee-t1", random_pairs=3000)
+    strong = _with_weight(first, "birth_date/else", -12.0)
+
+    again = train(strong, records, version="employee-t2", random_pairs=3000)
+
+    stated = _level(EMPLOYEE, "birth_date/else").weight
+    assert _level(again, "birth_date/else").weight == pytest.approx(stated)
+
+
+def test_a_rule_set_trained_before_floors_existed_floors_at_the_shipped_default() -> None:
+    # Trained without a floor (as every rule set trained from employee-default-2 was), EM
+    # took the relatives for copies: another birth date and SSN weigh little, no floor is
+    # recorded. Retrained, it floors at the shipped default's weights, not its own.
+    records = _households(60)
+    unfloored = train(
+        EMPLOYEE.model_copy(update={"chain_guard": "strict", "strong_pair_guard": "single"}),
+        records,
+        version="employee-t0",
+        random_pairs=3000,
+    ).model_copy(update={"chain_guard": "bridged", "strong_pair_guard": "summed"})
+    assert unfloored.training is not None
+    assert unfloored.training.contrary_floor == ()
+    assert _level(unfloored, "birth_date/else").weight > -3
+
+    retrained = train(unfloored, records, version="employee-t1", random_pairs=3000)
+
+    assert retrained.training is not None
+    for name in ("birth_date/else", "ssn/else"):
+        assert dict(retrained.training.contrary_floor)[name] == _level(EMPLOYEE, name).weight
+        assert _level(retrained, name).weight == pytest.approx(_level(EMPLOYEE, name).weight)
+    clusters = link(retrained, records).clustering.clusters
+    assert [c for c in clusters if any(k.endswith("-kin") for k in c) and len(c) > 1] == []
+
+
+def test_settings_refuse_a_floor_that_names_no_contradicting_level_or_summed_without_bridged() -> (
+    None
+):
+    trained = train(EMPLOYEE, _households(20), version="employee-t1", random_pairs=1000)
+    data = trained.model_dump(mode="json")
+    data["training"]["contrary_floor"] = [["birth_date/different", -5.0]]
+    with pytest.raises(ValidationError, match="'birth_date/different' is no level"):
+        MatchSettings.model_validate(data)
+    data["training"]["contrary_floor"] = [["birth_date/else", 1.0]]
+    with pytest.raises(ValidationError, match="must weigh against a pair"):
+        MatchSettings.model_validate(data)
+    strict = {**EMPLOYEE.model_dump(mode="json"), "chain_guard": "strict"}
+    with pytest.raises(ValidationError, match="strong_pair_guard"):
+        MatchSettings.model_validate(strict)
 
 
 def test_training_outside_the_bridged_guard_has_no_floor() -> None:

@@ -200,8 +200,7 @@ def test_what_is_worked_out_per_settings_object_is_worked_out_once_for_each() ->
         "provider-copy",
     ]
     assert made == ["provider-default-1", "provider-copy"]
-    # A third object evicts the oldest; asked again, it is worked out again, not confused
-    # with whatever object took its place.
+    # A third object evicts the oldest; asked for again, the oldest is worked out again.
     third = PROVIDER.model_copy(update={"version": "provider-third"})
     assert per_settings(third) == "provider-third"
     assert per_settings(PROVIDER) == "provider-default-1"
