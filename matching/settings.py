@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -100,6 +100,12 @@ class Comparison(_Model):
     # different street, phone and job, and is still the same person; a different birth date or
     # suffix is another person.
     contradicts: bool = True
+
+    def named_levels(self) -> Iterator[tuple[str, Level]]:
+        """Each level with its name across the rule set, "birth_date/else" (training's floor
+        names levels so)."""
+        for level in self.levels:
+            yield f"{self.name}/{level.label}", level
 
     @model_validator(mode="after")
     def _ends_with_else(self) -> Comparison:
@@ -227,12 +233,7 @@ class MatchSettings(_Model):
         # A floor entry that names no level training floors would switch the floor off for
         # that level without a word (a level renamed in an edited copy): refused.
         floor = self.training.contrary_floor if self.training is not None else ()
-        floored = {
-            f"{c.name}/{level.label}"
-            for c in self.comparisons
-            if c.contradicts
-            for level in c.levels
-        }
+        floored = {name for c in self.comparisons if c.contradicts for name, _ in c.named_levels()}
         for name, weight in floor:
             if name not in floored:
                 raise ValueError(

@@ -220,8 +220,7 @@ def contrary_floor(settings: MatchSettings) -> tuple[tuple[str, float], ...]:
     for c in settings.comparisons:
         if not c.contradicts:
             continue
-        for level in c.levels:
-            name = f"{c.name}/{level.label}"
+        for name, level in c.named_levels():
             stated = carried.get(name, shipped.get(name, level.weight))
             if stated < 0:
                 floor.append((name, stated))
@@ -233,9 +232,9 @@ def _shipped_weights(domain: str) -> dict[str, float]:
     if domain not in DEFAULT_SETTINGS:
         return {}
     return {
-        f"{c.name}/{level.label}": level.weight
+        name: level.weight
         for c in default_settings(domain).comparisons
-        for level in c.levels
+        for name, level in c.named_levels()
     }
 
 
@@ -261,8 +260,7 @@ def _contrary_evidence_kept(
     kept = [list(levels) for levels in m]
     floored: list[str] = []
     for i, comparison in enumerate(settings.comparisons):
-        for j, level in enumerate(comparison.levels):
-            name = f"{comparison.name}/{level.label}"
+        for j, (name, _) in enumerate(comparison.named_levels()):
             if name not in stated:
                 continue
             trained = math.log2(bounded_probability(m[i][j]) / bounded_probability(u[i][j]))
