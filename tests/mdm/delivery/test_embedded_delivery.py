@@ -65,7 +65,10 @@ def _by_subject(received: list[Received]) -> dict[str, list[int]]:
 
 
 def test_a_receiver_that_fails_then_recovers_gets_every_event_in_sequence(hub: Hub) -> None:
-    client = hub()
+    # Retries 0.6 s apart: seven failures over three golden records give one of them three,
+    # so its attempts span more than a second, and fresh timestamps (whole seconds) must
+    # differ. With 0.2 s apart a fast machine ran every attempt inside one second.
+    client = hub(webhook_retry_schedule=[0.6, 0.6, 0.6])
     make_system(client, "erp")
     # Fails the first 7 calls, then accepts everything.
     with receiving(lambda _r, n: Answer(500 if n <= 7 else 200)) as receiver:
@@ -101,6 +104,16 @@ def test_a_receiver_that_fails_then_recovers_gets_every_event_in_sequence(hub: H
         assert len(failed) == 7
         # Retries sign again with a fresh timestamp, and still verify.
         assert len({c.headers["webhook-timestamp"] for c in receiver.calls}) >= 2
+        attempts: dict[str, list[Received]] = {}
+        for got in receiver.calls:
+            attempts.setdefault(got.webhook_id, []).append(got)
+        for calls in attempts.values():
+            first = calls[0]
+            for later in calls[1:]:
+                signed = int(later.headers["webhook-timestamp"]) - int(
+                    first.headers["webhook-timestamp"]
+                )
+                assert signed >= later.at - first.at - 1, (first.headers, later.headers)
 
 
 def test_410_disables_the_endpoint_visibly_and_announces_it(hub: Hub) -> None:
