@@ -19,15 +19,19 @@ from mdm.db.checkpoint import (
 from mdm.db.engine import create_engine_for_url, wal_checkpointer
 
 
-def _in_database_file(path: Path) -> int:
+def _in_database_file(path: Path) -> int | None:
     """Rows of ``t`` in the database file itself: ``immutable`` reads no write-ahead log, so
-    only what a checkpoint copied back is seen."""
+    only what a checkpoint copied back is seen. None while a checkpoint is writing the file:
+    an immutable reader takes no lock, and a page read halfway through a copy reads as a
+    malformed database (seen once in CI); the callers poll again."""
     reader = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
     try:
         tables = reader.execute("SELECT count(*) FROM sqlite_master WHERE name = 't'").fetchone()
         if tables[0] == 0:
             return 0
         return int(reader.execute("SELECT count(*) FROM t").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return None
     finally:
         reader.close()
 
